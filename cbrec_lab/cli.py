@@ -1,0 +1,127 @@
+"""The ``cbrec-lab`` command: ``doctor``, ``data prepare``, ``course run`` and ``course student``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import data_home, display_path, get_profile, quiet_tensorflow
+from .exceptions import CbrecError
+
+__all__ = ["main"]
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_checks
+
+    report, checks = run_checks(probe_network=not args.no_network)
+    print(report)
+    print()
+    for item in checks:
+        print(item)
+    failed = [c for c in checks if c.status == "fail"]
+    print()
+    print(f"{len(failed)} check(s) failed." if failed else "All checks passed: the course is ready to run.")
+    return 1 if failed else 0
+
+
+def _data_prepare(args: argparse.Namespace) -> int:
+    from . import datasets
+
+    profile = get_profile(args.profile)
+    available = datasets.kits()
+    if not available:
+        print("No kits are registered in this version of cbrec-lab: nothing to prepare.")
+        return 0
+    prepared = datasets.prepare(profile, args.kits, progress=not args.quiet)
+    for name, path in prepared.items():
+        print(f"{name}: ready in {display_path(path)}")
+    return 0
+
+
+def _course_dir(args: argparse.Namespace) -> Path:
+    from .course import find_course_dir
+
+    return Path(args.course_dir) if args.course_dir else find_course_dir()
+
+
+def _course_run(args: argparse.Namespace) -> int:
+    from .course.runner import parse_parameter, run_course, summary_table, write_summary
+
+    profile = get_profile(args.profile)
+    parameters = dict(parse_parameter(p) for p in args.param)
+    output = Path(args.output) if args.output else data_home() / "runs" / profile.name
+    runs = run_course(_course_dir(args), output, profile=profile, only=args.only, parameters=parameters)
+    summary = write_summary(runs, output, profile)
+    print(summary_table(runs, profile))
+    for run in runs:
+        if run.error:
+            print(f"\n{run.notebook} failed in {run.error}", file=sys.stderr)
+    print(f"\nexecuted notebooks: {display_path(output)}")
+    print(f"summary: {display_path(summary)} and {display_path(summary.with_suffix('.md'))}")
+    return 1 if any(r.status != "passed" for r in runs) else 0
+
+
+def _course_student(args: argparse.Namespace) -> int:
+    from .course import write_student_copies
+
+    written = write_student_copies(_course_dir(args), args.output, args.only)
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cbrec-lab",
+        description="Content-based recommendation with deep learning: music and images — course tools.",
+        allow_abbrev=False,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    doctor = commands.add_parser("doctor", help="report the environment and check it can run the course")
+    doctor.add_argument("--no-network", action="store_true", help="skip the 2-second network probe")
+    doctor.set_defaults(func=_doctor)
+
+    data = commands.add_parser("data", help="course data").add_subparsers(dest="data_command", required=True)
+    prep = data.add_parser("prepare", help="build every registered kit for a profile ahead of class")
+    prep.add_argument("--profile", choices=["ci", "small", "full"], help="default: $CBREC_PROFILE or small")
+    prep.add_argument("--kits", nargs="+", metavar="NAME", help="only these kits")
+    prep.add_argument("--quiet", action="store_true", help="no progress bars")
+    prep.set_defaults(func=_data_prepare)
+
+    course = commands.add_parser("course", help="run the course or make student copies")
+    course_commands = course.add_subparsers(dest="course_command", required=True)
+    run = course_commands.add_parser("run", help="execute notebooks headless and write a summary")
+    run.add_argument("--profile", choices=["ci", "small", "full"], help="default: $CBREC_PROFILE or small")
+    run.add_argument("--only", nargs="+", metavar="LESSON", help="lesson numbers or notebook names, e.g. 00 04")
+    run.add_argument("--output", metavar="DIR", help="default: <data home>/runs/<profile>")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra notebook parameter")
+    run.add_argument("--course-dir", metavar="DIR", help="default: the course/ folder of this checkout")
+    run.set_defaults(func=_course_run)
+
+    student = course_commands.add_parser("student", help="write copies with solutions replaced by stubs")
+    student.add_argument("--output", required=True, metavar="DIR")
+    student.add_argument("--only", nargs="+", metavar="LESSON")
+    student.add_argument("--course-dir", metavar="DIR")
+    student.set_defaults(func=_course_student)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``cbrec-lab`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    quiet_tensorflow()
+    try:
+        return args.func(args)
+    except CbrecError as err:
+        print(f"cbrec-lab: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cbrec-lab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Student copies: the course notebooks with every cell tagged ``solution`` replaced by a stub.
+
+A code solution becomes a stub that keeps the cell's leading comment lines (the instructions), binds every
+name the solution assigned to ``...`` and keeps every function's signature and docstring with a body that
+raises ``NotImplementedError``. The checker cells that follow therefore run and answer "not yet" instead
+of failing. A Markdown solution becomes an "Your answer here" prompt. All outputs are cleared.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import nbformat
+
+from ..cache import atomic_path
+from ..exceptions import ParameterError
+from .catalog import select_notebooks
+
+__all__ = ["SOLUTION_TAG", "stub_code", "make_student_copy", "write_student_copies"]
+
+SOLUTION_TAG = "solution"
+STUB_TAG = "exercise-stub"
+
+
+def _assigned_names(node: ast.stmt) -> list[str]:
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target]
+    names = []
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.append(sub.id)
+    return names
+
+
+def _function_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    body: list[ast.stmt] = []
+    docstring = ast.get_docstring(node, clean=False)
+    if docstring is not None:
+        body.append(ast.Expr(ast.Constant(docstring)))
+    body.append(ast.parse('raise NotImplementedError("write this function")').body[0])
+    stub = copy.copy(node)
+    stub.body = body
+    stub.decorator_list = node.decorator_list
+    return ast.unparse(ast.fix_missing_locations(stub))
+
+
+def stub_code(source: str) -> str:
+    """The student version of a code solution.
+
+    Parameters
+    ----------
+    source : str
+        The solution cell's code.
+
+    Returns
+    -------
+    str
+        Leading comment lines of ``source``, then ``name = ...  # your answer`` for every top-level name
+        the solution binds and a ``NotImplementedError`` stub for every top-level function.
+
+    Examples
+    --------
+    >>> print(stub_code("# Exercise 00.1: the density\\ndensity = np.count_nonzero(plays) / plays.size"))
+    # Exercise 00.1: the density
+    density = ...  # your answer
+    """
+    lines = source.splitlines()
+    header = []
+    for line in lines:
+        if line.strip().startswith("#") or (not line.strip() and header):
+            header.append(line)
+        else:
+            break
+    while header and not header[-1].strip():
+        header.pop()
+    parts: list[str] = []
+    seen: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parts.append(_function_stub(node))
+            seen.add(node.name)
+            continue
+        for name in _assigned_names(node):
+            if name not in seen:
+                parts.append(f"{name} = ...  # your answer")
+                seen.add(name)
+    if not parts:
+        parts.append("# your code here")
+    return "\n".join(header + parts)
+
+
+def make_student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` with solutions replaced by stubs and all outputs cleared."""
+    student = copy.deepcopy(nb)
+    for cell in student.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if SOLUTION_TAG in tags:
+            cell.metadata["tags"] = [t for t in tags if t != SOLUTION_TAG] + [STUB_TAG]
+            if cell.cell_type == "code":
+                cell.source = stub_code(cell.source)
+            else:
+                cell.source = "**Your answer here.** Write it in this cell."
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return student
+
+
+def write_student_copies(
+    course_dir: os.PathLike | str, output_dir: os.PathLike | str, only: Iterable[str] | None = None
+) -> list[Path]:
+    """Write student copies of the selected notebooks, plus the course's asset folders, to ``output_dir``.
+
+    Returns the paths of the notebooks written. ``output_dir`` must not be the course directory itself.
+    """
+    course_dir, output_dir = Path(course_dir).resolve(), Path(output_dir).resolve()
+    if output_dir == course_dir:
+        raise ParameterError("The output directory is the course directory; choose another so solutions survive.")
+    written = []
+    for path in select_notebooks(course_dir, only):
+        student = make_student_copy(nbformat.read(path, as_version=4))
+        target = output_dir / path.name
+        with atomic_path(target) as tmp:
+            nbformat.write(student, tmp)
+        written.append(target)
+    for item in course_dir.iterdir():
+        if item.is_dir() and not item.name.startswith((".", "_")):
+            shutil.copytree(item, output_dir / item.name, dirs_exist_ok=True)
+    return written

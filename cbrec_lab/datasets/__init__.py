@@ -1,0 +1,9 @@
+"""Course data: the embedded kits (generated offline, cached under the data home) and real data sets.
+
+Kits register themselves in :mod:`cbrec_lab.datasets.registry` so that ``cbrec-lab data prepare`` can build
+every one of them for a profile ahead of class.
+"""
+
+from .registry import Kit, kits, prepare, register_kit
+
+__all__ = ["Kit", "kits", "prepare", "register_kit"]

@@ -1,0 +1,20 @@
+"""Exceptions raised by cbrec_lab.
+
+Every error the library raises on purpose derives from :class:`CbrecError`, so a notebook or a script can
+catch the library's errors without also catching programming mistakes. Messages say what was wrong, repeat
+the offending value, and say what to do.
+"""
+
+__all__ = ["CbrecError", "ParameterError", "NotebookError"]
+
+
+class CbrecError(Exception):
+    """Root of all errors raised deliberately by cbrec_lab."""
+
+
+class ParameterError(CbrecError, ValueError):
+    """A function received a value it cannot work with (bad profile name, wrong shape, ...)."""
+
+
+class NotebookError(CbrecError):
+    """A course notebook is malformed or failed to execute."""

@@ -1,0 +1,13 @@
+"""Exercise checkers: ``check("00.1", answer)`` gives a student immediate, specific feedback.
+
+Each lesson's checkers live in their own module (``lesson00``, ...) and register themselves with the
+:func:`exercise` decorator. A checker receives the student's answer (and any context the notebook passes
+as keywords) and returns a :class:`Feedback`. Unanswered exercises (``answer = ...`` in the student copy,
+or a function that still raises ``NotImplementedError``) get "not yet" instead of an error, so a student
+copy always runs top to bottom.
+"""
+
+from .core import Feedback, catalogue, check, evaluate, exercise
+from . import lesson00  # noqa: F401  (registers the checkers)
+
+__all__ = ["Feedback", "catalogue", "check", "evaluate", "exercise"]
