@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .config import data_home, display_path, get_profile, quiet_tensorflow
-from .exceptions import CbrecError
+from .exceptions import CbrecError, ParameterError
 
 __all__ = ["main"]
 
@@ -51,9 +51,16 @@ def _course_run(args: argparse.Namespace) -> int:
 
     profile = get_profile(args.profile)
     parameters = dict(parse_parameter(p) for p in args.param)
-    output = Path(args.output) if args.output else data_home() / "runs" / profile.name
-    runs = run_course(_course_dir(args), output, profile=profile, only=args.only, parameters=parameters)
-    summary = write_summary(runs, output, profile)
+    course_dir = _course_dir(args)
+    if args.in_place:
+        if args.output or parameters:
+            raise ParameterError("--in-place writes back into the course directory: drop --output and --param.")
+        output = course_dir
+    else:
+        output = Path(args.output) if args.output else data_home() / "runs" / profile.name
+    runs = run_course(course_dir, output, profile=profile, only=args.only, parameters=parameters,
+                      inject=not args.in_place)
+    summary = write_summary(runs, data_home() / "runs" / "in-place" if args.in_place else output, profile)
     print(summary_table(runs, profile))
     for run in runs:
         if run.error:
@@ -99,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", metavar="DIR", help="default: <data home>/runs/<profile>")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra notebook parameter")
     run.add_argument("--course-dir", metavar="DIR", help="default: the course/ folder of this checkout")
+    run.add_argument(
+        "--in-place",
+        action="store_true",
+        help="refresh the stored outputs of the course notebooks themselves (maintainers; use --profile ci)",
+    )
     run.set_defaults(func=_course_run)
 
     student = course_commands.add_parser("student", help="write copies with solutions replaced by stubs")

@@ -13,7 +13,22 @@ from pathlib import Path
 
 from ..exceptions import ParameterError
 
-__all__ = ["Lesson", "LESSONS", "find_course_dir", "select_notebooks"]
+__all__ = ["Lesson", "LESSONS", "REPOSITORY", "colab_url", "binder_url", "find_course_dir", "select_notebooks"]
+
+#: The GitHub repository the Colab and Binder badges point to (also in pyproject.toml's project URLs).
+REPOSITORY = "cbrec-lab/cbrec-lab"
+BRANCH = "main"
+
+
+def colab_url(filename: str) -> str:
+    """Open ``course/<filename>`` from GitHub in Google Colab."""
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/course/{filename}"
+
+
+def binder_url(filename: str | None = None) -> str:
+    """Launch the repository on Binder in JupyterLab, optionally opening ``course/<filename>``."""
+    url = f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}"
+    return f"{url}?urlpath=lab/tree/course/{filename}" if filename else url
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ def run_notebook(
     *,
     profile: str | Profile | None = None,
     parameters: Mapping[str, Any] | None = None,
+    inject: bool = True,
     cell_timeout_s: float = 1800,
 ) -> NotebookRun:
     """Execute one notebook headless and write the executed copy to ``output_dir``.
@@ -182,6 +183,10 @@ def run_notebook(
         Injected as ``PROFILE`` and exported to the kernel as ``CBREC_PROFILE``.
     parameters : mapping, optional
         More parameters to inject (e.g. ``{"DATASET": "gtzan"}``).
+    inject : bool
+        Insert the ``injected-parameters`` cell. ``False`` leaves the cells as they are (the profile then
+        reaches the notebook through ``CBREC_PROFILE`` only); used to refresh the stored outputs of the
+        committed notebooks, which must not contain an injected cell.
     cell_timeout_s : float
         Maximum seconds for one cell.
 
@@ -196,11 +201,18 @@ def run_notebook(
     path = Path(path)
     profile = get_profile(profile)
     nb = nbformat.read(path, as_version=4)
-    inject_parameters(nb, {"PROFILE": profile.name, **(parameters or {})})
+    if inject:
+        inject_parameters(nb, {"PROFILE": profile.name, **(parameters or {})})
+    elif parameters:
+        raise ParameterError("Parameters other than the profile can only be injected (inject=True).")
     env = {**os.environ, "CBREC_PROFILE": profile.name}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     client = NotebookClient(
-        nb, km=_kernel_manager(), timeout=cell_timeout_s, resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        km=_kernel_manager(),
+        timeout=cell_timeout_s,
+        record_timing=False,  # keeps committed notebooks free of per-cell timestamps
+        resources={"metadata": {"path": str(path.parent)}},
     )
     error = None
     start = time.perf_counter()
@@ -232,9 +244,11 @@ def run_course(
     profile: str | Profile | None = None,
     only: Iterable[str] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    inject: bool = True,
     progress: bool = True,
 ) -> list[NotebookRun]:
-    """Run the selected notebooks in lesson order (see :func:`select_notebooks` for ``only``)."""
+    """Run the selected notebooks in lesson order (see :func:`select_notebooks` for ``only`` and
+    :func:`run_notebook` for the rest)."""
     notebooks = select_notebooks(course_dir, only)
     if not notebooks:
         raise ParameterError(f"No notebooks (NN_*.ipynb) in {course_dir}.")
@@ -242,7 +256,7 @@ def run_course(
     for nb_path in notebooks:
         if progress:
             print(f"running {nb_path.name} ...", file=sys.stderr, flush=True)
-        run = run_notebook(nb_path, output_dir, profile=profile, parameters=parameters)
+        run = run_notebook(nb_path, output_dir, profile=profile, parameters=parameters, inject=inject)
         if progress:
             print(f"  {run.status} in {run.wall_s:.1f} s, peak {run.peak_rss_mib:.0f} MiB", file=sys.stderr)
         runs.append(run)
