@@ -152,13 +152,15 @@ def _kernel_manager():
 
 
 def _failure_text(nb: nbformat.NotebookNode, err: Exception) -> str:
-    """Number, source and error of the failing cell (the first code cell with an error output)."""
+    """Where, source and error of the failing cell (the first code cell with an error output); the numbers are
+    those a person sees when opening the executed copy, injected-parameters cell included."""
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 source = "\n".join("    " + line for line in cell.source.splitlines()[:20])
-                return f"code cell {number}:\n{source}\n{output['ename']}: {output['evalue']}"
+                where = f"cell In [{cell.execution_count}] (code cell {number} of the executed copy)"
+                return f"{where}:\n{source}\n{output['ename']}: {output['evalue']}"
     return f"{type(err).__name__}: {err}"
 
 

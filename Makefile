@@ -1,0 +1,42 @@
+# The two commands of the README, plus maintenance targets. Both main targets are idempotent: the virtual
+# environment is created and installed once, and reinstalled only when pyproject.toml or constraints.txt change.
+#   make course   set up, then run the course headless (PROFILE=small by default; PROFILE=ci for a quick pass)
+#   make test     set up, then run the whole test suite (unit tests, notebooks, lint, student copies)
+
+PYTHON ?= python3
+VENV ?= .venv
+PROFILE ?= small
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cbrec-lab-installed
+
+.PHONY: setup course test notebooks lock clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cbrec-lab needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+course: setup
+	$(BIN)/cbrec-lab course run --profile $(PROFILE)
+
+test: setup
+	$(BIN)/python -m pytest
+
+# Refresh the stored outputs of the committed notebooks (always on the ci profile).
+notebooks: setup
+	$(BIN)/cbrec-lab course run --profile ci --in-place
+
+# Re-resolve the newest releases allowed by pyproject.toml into constraints.txt (needs the network);
+# then run `make test` and commit both files together.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	( echo "# Tested versions of every package the course installs (make lock regenerates it)."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cbrec-lab' ) > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .lock-venv

@@ -1,0 +1,24 @@
+"""Student copies of every notebook run top to bottom on ci, and every checker answers "not yet"."""
+
+import pytest
+
+from cbrec_lab.course import run_notebook, write_student_copies
+
+from .conventions import COURSE, NOTEBOOKS, read, tags
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_student_copy_runs_and_answers_not_yet(path, tmp_path):
+    (copy,) = write_student_copies(COURSE, tmp_path / "student", only=[path.stem])
+    full, student = read(path), read(copy)
+    student_code = "\n".join(c.source for c in student.cells)
+    for cell in full.cells:
+        if "solution" in tags(cell):
+            answer_lines = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
+            assert answer_lines and not any(line in student_code for line in answer_lines)
+    run = run_notebook(copy, tmp_path / "executed", profile="ci")
+    assert run.status == "passed", run.error
+    verdicts = {k: v for k, v in run.results.items() if k.startswith("exercise ")}
+    assert verdicts and set(verdicts.values()) == {"not yet"}
+    assert len(verdicts) == sum(c.source.count("check(") for c in full.cells if c.cell_type == "code")

@@ -1,0 +1,66 @@
+import ast
+
+import nbformat
+import pytest
+
+from cbrec_lab.course import make_student_copy, write_student_copies
+from cbrec_lab.course.student import stub_code
+from cbrec_lab.exceptions import ParameterError
+
+
+def test_assignments_become_ellipsis_and_instructions_stay():
+    source = "# Exercise 1.1: compute it\n# (one line)\n\na, b = x[:, 0], x[:, 1]\ncos = a @ b\ncos += 0\nprint(cos)"
+    assert stub_code(source) == (
+        "# Exercise 1.1: compute it\n# (one line)\na = ...  # your answer\nb = ...  # your answer\n"
+        "cos = ...  # your answer"
+    )
+
+
+def test_functions_keep_signature_and_docstring_and_raise():
+    source = 'def mel(f: float, *, base=700) -> float:\n    """Mel scale."""\n    return 2595 * log10(1 + f / base)'
+    stub = stub_code(source)
+    tree = ast.parse(stub).body[0]
+    assert isinstance(tree, ast.FunctionDef) and ast.get_docstring(tree) == "Mel scale."
+    assert "def mel(f: float, *, base=700) -> float:" in stub
+    namespace = {}
+    exec(stub, namespace)
+    with pytest.raises(NotImplementedError):
+        namespace["mel"](440.0)
+
+
+def test_cells_without_bindings_get_a_prompt():
+    assert stub_code("# plot it\nplt.plot(x)") == "# plot it\n# your code here"
+
+
+def _course(tmp_path):
+    solution = nbformat.v4.new_code_cell("# do it\nanswer = 42", metadata={"tags": ["solution"]})
+    solution.outputs = [nbformat.v4.new_output("stream", text="42")]
+    solution.execution_count = 3
+    prose = nbformat.v4.new_markdown_cell("Because ...", metadata={"tags": ["solution"]})
+    other = nbformat.v4.new_code_cell("check('00.1', answer)", execution_count=4)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), solution, prose, other])
+    course = tmp_path / "course"
+    (course / "assets").mkdir(parents=True)
+    (course / "assets" / "logo.txt").write_text("logo")
+    nbformat.write(nb, course / "00_welcome.ipynb")
+    return course, nb
+
+
+def test_student_copy_replaces_solutions_and_clears_outputs(tmp_path):
+    _, nb = _course(tmp_path)
+    student = make_student_copy(nb)
+    assert student.cells[1].source == "# do it\nanswer = ...  # your answer"
+    assert student.cells[1].metadata["tags"] == ["exercise-stub"]
+    assert "Your answer here" in student.cells[2].source
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in student.cells if c.cell_type == "code")
+    assert nb.cells[1].source == "# do it\nanswer = 42"  # the original is untouched
+
+
+def test_write_student_copies_with_assets_and_never_over_the_course(tmp_path):
+    course, _ = _course(tmp_path)
+    written = write_student_copies(course, tmp_path / "student")
+    assert [p.name for p in written] == ["00_welcome.ipynb"]
+    assert (tmp_path / "student" / "assets" / "logo.txt").read_text() == "logo"
+    assert "answer = 42" not in (tmp_path / "student" / "00_welcome.ipynb").read_text()
+    with pytest.raises(ParameterError, match="course directory"):
+        write_student_copies(course, course)
