@@ -180,3 +180,38 @@ def test_importing_the_package_has_no_side_effects():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "CBREC_PROFILE": "ci"})
+
+
+@pytest.fixture
+def fake_nvidia_smi(tmp_path, monkeypatch):
+    """A stand-in ``nvidia-smi`` printing what the real one prints for the query the report makes."""
+    script = tmp_path / "nvidia-smi"
+    script.write_text(
+        "#!/bin/sh\n"
+        "echo 'NVIDIA H100 80GB HBM3, 81559, 9.0'\n"
+        "echo 'Tesla K80, 11441, 3.7'\n"
+        "echo 'garbled line'\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shell-script stand-in")
+def test_gpus_come_from_nvidia_smi_and_a_blind_backend_is_flagged(fake_nvidia_smi):
+    from cbrec_lab.doctor import check_gpu
+
+    assert config._nvidia_gpus() == [
+        config.GpuInfo("NVIDIA H100 80GB HBM3", 81559, "9.0"),
+        config.GpuInfo("Tesla K80", 11441, "3.7"),
+    ]
+    report = config.environment_report(probe_network=False)
+    assert "mixed_float16" in report.mixed_precision
+    assert "NVIDIA H100 80GB HBM3 (80 GiB, compute 9.0)" in str(report)
+    if report.backend_devices == ["CPU"]:  # this machine's backend has no GPU build, as on a fresh laptop
+        assert report.notes and "sees none" in report.notes[0]
+        assert check_gpu(report).status == "warn"
+
+
+def test_no_nvidia_smi_means_no_gpus(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert config._nvidia_gpus() == []
