@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cbrec-lab needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --no-deps tinysoundfont
 	@touch $(STAMP)
 
 course: setup
@@ -34,6 +35,7 @@ notebooks: setup
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps tinysoundfont
 	( echo "# Tested versions of every package the course installs (make lock regenerates it)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cbrec-lab' ) > constraints.txt
 	rm -rf .lock-venv

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_text", "sha256_file"]
+__all__ = ["atomic_path", "atomic_write_text", "sha256_file", "exclusive_lock"]
 
 
 @contextmanager
@@ -50,3 +50,25 @@ def sha256_file(path: os.PathLike | str, chunk_bytes: int = 1 << 20) -> str:
         while chunk := handle.read(chunk_bytes):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextmanager
+def exclusive_lock(path: os.PathLike | str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if needed) for the block: one builder of a cache at a time.
+
+    Two processes preparing the same kit (two test workers, two notebooks) take turns; the second then finds
+    the finished kit. Uses ``fcntl.flock`` on POSIX; on other systems the block runs unlocked.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; concurrent preparation is not supported there
+        yield
+        return
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -5,5 +5,7 @@ every one of them for a profile ahead of class.
 """
 
 from .registry import Kit, kits, prepare, register_kit
+from .music import MusicCollection
+from .music_kit import GENRES, THESIS_GENRES, load_music_kit
 
-__all__ = ["Kit", "kits", "prepare", "register_kit"]
+__all__ = ["Kit", "kits", "prepare", "register_kit", "MusicCollection", "GENRES", "THESIS_GENRES", "load_music_kit"]

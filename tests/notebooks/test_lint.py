@@ -38,6 +38,7 @@ def test_setup_then_exactly_one_parameters_cell(path):
     params = [i for i, c in enumerate(nb.cells) if "parameters" in tags(c)]
     assert len(setup) == 1 and len(params) == 1 and setup[0] < params[0]
     assert '"google.colab" in sys.modules' in nb.cells[setup[0]].source, "the setup cell installs on Colab"
+    assert '["--no-deps", "tinysoundfont"]' in nb.cells[setup[0]].source, "and the synthesiser without pyaudio"
     source = nb.cells[params[0]].source
     assert re.search(r"^PROFILE = None\b", source, re.M), "PROFILE = None: the environment chooses by default"
     assert re.search(r"^SEED = \d+", source, re.M)

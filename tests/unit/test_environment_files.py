@@ -69,6 +69,7 @@ def test_binder_installs_the_package_and_prepares_the_default_kits():
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post_build
     assert "cbrec-lab data prepare --profile small" in post_build
+    assert "pip install --no-deps -c constraints.txt tinysoundfont" in post_build
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
 
 
@@ -79,6 +80,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert re.search(r"^make test$", readme, re.M) and re.search(r"^make course$", readme, re.M)
     makefile = (ROOT / "Makefile").read_text()
     assert "-c constraints.txt" in makefile and "pytest" in makefile
+    assert "-c constraints.txt --no-deps tinysoundfont" in makefile, "the synthesiser, without pyaudio"
+    assert "tinysoundfont" in _constraints()
 
 
 def test_console_script_and_package_metadata():

@@ -1,0 +1,111 @@
+"""The container every music data set of the course is returned in: the embedded music kit, GTZAN, FMA and
+the Taste Profile subset alike.
+
+Plain, documented pieces: a pandas DataFrame of songs, an optional scipy.sparse play-count matrix whose
+columns follow the DataFrame's rows, and audio read on demand from files under a root folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..exceptions import ParameterError
+
+__all__ = ["MusicCollection"]
+
+
+@dataclass
+class MusicCollection:
+    """Songs, their audio and (optionally) who listened to them.
+
+    Attributes
+    ----------
+    name : str
+        Data set name, e.g. ``"music-kit/ci"`` or ``"gtzan"``.
+    songs : pandas.DataFrame
+        One row per song, indexed by ``song_id`` (str). Columns always present: ``title``, ``artist``,
+        ``genre`` (missing values where the source has none) and ``audio_path`` (relative to ``root``; empty
+        when the song has no audio). Kits and loaders may add columns (tempo, key, keywords, ...).
+    root : pathlib.Path or None
+        Folder that ``audio_path`` is relative to.
+    plays : scipy.sparse.csr_matrix [shape=(n_users, n_songs)] or None
+        Play counts; column ``j`` is the song ``songs.index[j]``.
+    user_ids : numpy.ndarray [shape=(n_users,)] or None
+        Row ``u`` of ``plays`` is the user ``user_ids[u]``.
+    card : str
+        The data card (Markdown): sizes, how the data was made or collected, licence, citation.
+    """
+
+    name: str
+    songs: pd.DataFrame
+    root: Path | None = None
+    plays: sp.csr_matrix | None = None
+    user_ids: np.ndarray | None = None
+    card: str = ""
+    _positions: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        missing = {"title", "artist", "genre", "audio_path"} - set(self.songs.columns)
+        if missing:
+            raise ParameterError(f"{self.name}: the songs table lacks the column(s) {sorted(missing)}.")
+        if not self.songs.index.is_unique:
+            raise ParameterError(f"{self.name}: song ids must be unique.")
+        if self.plays is not None:
+            self.plays = sp.csr_matrix(self.plays)
+            if self.plays.shape[1] != len(self.songs):
+                raise ParameterError(
+                    f"{self.name}: plays has {self.plays.shape[1]} columns but there are {len(self.songs)} songs."
+                )
+            if self.user_ids is None or len(self.user_ids) != self.plays.shape[0]:
+                raise ParameterError(f"{self.name}: user_ids must name each of the {self.plays.shape[0]} rows.")
+        self._positions = {song_id: j for j, song_id in enumerate(self.songs.index)}
+
+    def column(self, song_id: str) -> int:
+        """Column of ``plays`` (and row of ``songs``) holding ``song_id``."""
+        try:
+            return self._positions[song_id]
+        except KeyError:
+            raise ParameterError(f"{self.name} has no song {song_id!r}.") from None
+
+    def audio_path(self, song_id: str) -> Path:
+        """Absolute path of the song's audio file."""
+        relative = self.songs["audio_path"].iloc[self.column(song_id)]
+        if self.root is None or not isinstance(relative, str) or not relative:
+            raise ParameterError(f"{self.name}: song {song_id!r} has no audio.")
+        return self.root / relative
+
+    def load_audio(
+        self, song_id: str, *, sr: int = 22_050, offset: float = 0.0, duration: float | None = None
+    ) -> np.ndarray:
+        """The song as mono float32 samples at ``sr`` Hz (resampled with librosa when needed).
+
+        Parameters
+        ----------
+        song_id : str
+        sr : int
+            Target sampling rate; 22,050 Hz is what the lessons use.
+        offset, duration : float
+            Start and length in seconds (``duration=None``: to the end).
+        """
+        import librosa
+
+        path = self.audio_path(song_id)
+        if not path.is_file():
+            raise ParameterError(f"{self.name}: the audio file of {song_id!r} is missing: {path}.")
+        y, _ = librosa.load(path, sr=sr, mono=True, offset=offset, duration=duration)
+        return y.astype(np.float32, copy=False)
+
+    def play(self, song_id: str, *, sr: int = 22_050, duration: float | None = None):
+        """An audio player for a notebook (``IPython.display.Audio``)."""
+        from IPython.display import Audio
+
+        return Audio(self.load_audio(song_id, sr=sr, duration=duration), rate=sr, normalize=True)
+
+    def __repr__(self) -> str:
+        users = f", {self.plays.shape[0]} users, {self.plays.nnz} user–song pairs" if self.plays is not None else ""
+        return f"MusicCollection({self.name!r}: {len(self.songs)} songs{users})"
