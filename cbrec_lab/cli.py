@@ -40,6 +40,15 @@ def _data_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_examples(args: argparse.Namespace) -> int:
+    from .datasets import load_music_kit
+
+    kit = load_music_kit(args.profile, progress=not args.quiet)
+    for path in kit.export_examples(args.output, per_genre=args.per_genre):
+        print(f"wrote {display_path(path)}")
+    return 0
+
+
 def _course_dir(args: argparse.Namespace) -> Path:
     from .course import find_course_dir
 
@@ -97,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--kits", nargs="+", metavar="NAME", help="only these kits")
     prep.add_argument("--quiet", action="store_true", help="no progress bars")
     prep.set_defaults(func=_data_prepare)
+    examples = data.add_parser("examples", help="write music-kit clips, one (or more) per genre, as WAV files")
+    examples.add_argument("--output", required=True, metavar="DIR")
+    examples.add_argument("--profile", choices=["ci", "small", "full"], help="default: $CBREC_PROFILE or small")
+    examples.add_argument("--per-genre", type=int, default=1, metavar="N")
+    examples.add_argument("--quiet", action="store_true", help="no progress bars")
+    examples.set_defaults(func=_data_examples)
 
     course = commands.add_parser("course", help="run the course or make student copies")
     course_commands = course.add_subparsers(dest="course_command", required=True)

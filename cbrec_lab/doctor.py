@@ -92,6 +92,20 @@ def check_kernel() -> Check:
     return Check("jupyter kernel", "ok", f"ipykernel {importlib.metadata.version('ipykernel')}")
 
 
+def check_synthesiser() -> Check:
+    """The music kit renders audio with tinysoundfont, installed apart from the other requirements."""
+    try:
+        importlib.import_module("tinysoundfont")
+    except ImportError:
+        return Check(
+            "music synthesiser",
+            "fail",
+            "tinysoundfont is missing: the music kit cannot render audio",
+            "`pip install --no-deps tinysoundfont` (--no-deps skips pyaudio, which needs PortAudio headers)",
+        )
+    return Check("music synthesiser", "ok", f"tinysoundfont {importlib.metadata.version('tinysoundfont')}")
+
+
 def check_data_home(report: EnvironmentReport) -> Check:
     """The data home is writable and has room for the kits."""
     try:
@@ -148,6 +162,7 @@ def run_checks(*, probe_network: bool = True) -> tuple[EnvironmentReport, list[C
         check_dependencies(),
         check_backend(report),
         check_kernel(),
+        check_synthesiser(),
         check_profile(),
         check_data_home(report),
         check_network(report),

@@ -5,7 +5,11 @@ every one of them for a profile ahead of class.
 """
 
 from .registry import Kit, kits, prepare, register_kit
-from .music import MusicCollection
-from .music_kit import GENRES, THESIS_GENRES, load_music_kit
+from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
+from .music_kit import GENRES, load_music_kit
+from .real_music import load_fma_small, load_gtzan, load_taste_profile
 
-__all__ = ["Kit", "kits", "prepare", "register_kit", "MusicCollection", "GENRES", "THESIS_GENRES", "load_music_kit"]
+__all__ = [
+    "Kit", "kits", "prepare", "register_kit", "MusicCollection", "GENRES", "GTZAN_GENRES", "THESIS_GENRES",
+    "load_music_kit", "load_gtzan", "load_fma_small", "load_taste_profile",
+]

@@ -16,7 +16,12 @@ import scipy.sparse as sp
 
 from ..exceptions import ParameterError
 
-__all__ = ["MusicCollection"]
+__all__ = ["MusicCollection", "GTZAN_GENRES", "THESIS_GENRES"]
+
+#: The ten genres of GTZAN (Tzanetakis & Cook 2002), as its folder names spell them; the music kit has them all.
+GTZAN_GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
+#: The five genres of the thesis's genre-classification experiment.
+THESIS_GENRES = ("metal", "classical", "hiphop", "country", "reggae")
 
 
 @dataclass
@@ -105,6 +110,23 @@ class MusicCollection:
         from IPython.display import Audio
 
         return Audio(self.load_audio(song_id, sr=sr, duration=duration), rate=sr, normalize=True)
+
+    def export_examples(self, folder: Path | str, *, per_genre: int = 1, sr: int = 22_050) -> list[Path]:
+        """Write the first ``per_genre`` songs of every genre as WAV files named ``<genre>-<song_id>.wav``.
+
+        For listening outside a notebook (any audio player) and for handing examples to a class.
+        """
+        import soundfile
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for genre, group in self.songs.groupby("genre", sort=True):
+            for song_id in group.index[:per_genre]:
+                path = folder / f"{genre}-{song_id}.wav"
+                soundfile.write(path, self.load_audio(song_id, sr=sr), sr, subtype="PCM_16")
+                written.append(path)
+        return written
 
     def __repr__(self) -> str:
         users = f", {self.plays.shape[0]} users, {self.plays.nnz} user–song pairs" if self.plays is not None else ""

@@ -19,15 +19,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..exceptions import ParameterError
-from .music import MusicCollection
+from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
 from .remote import fetch, get_remote
 
 __all__ = ["load_gtzan", "load_fma_small", "load_taste_profile", "GTZAN_GENRES", "THESIS_GENRES"]
-
-#: The ten GTZAN genres, as its folders name them.
-GTZAN_GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
-#: The five genres the Carranza thesis classifies.
-THESIS_GENRES = ("metal", "classical", "hiphop", "country", "reggae")
 
 _AUDIO_SUFFIXES = (".wav", ".au")
 _SONG_COLUMNS = ["title", "artist", "genre", "audio_path"]

@@ -54,3 +54,25 @@ def test_bad_arguments_exit_with_usage(capsys):
 def test_in_place_refuses_other_outputs(capsys):
     assert cli.main(["course", "run", "--in-place", "--output", "x"]) == 2
     assert "--in-place writes back" in capsys.readouterr().err
+
+
+def test_doctor_explains_a_missing_synthesiser(monkeypatch):
+    import sys
+
+    from cbrec_lab.doctor import check_synthesiser
+
+    monkeypatch.setitem(sys.modules, "tinysoundfont", None)  # makes `import tinysoundfont` fail
+    check = check_synthesiser()
+    assert check.status == "fail" and "--no-deps tinysoundfont" in check.fix
+
+
+def test_data_examples_writes_one_clip_per_genre(tmp_path, capsys):
+    import soundfile
+
+    from cbrec_lab.datasets import GENRES
+
+    assert cli.main(["data", "examples", "--profile", "ci", "--output", str(tmp_path), "--quiet"]) == 0
+    written = sorted(tmp_path.glob("*.wav"))
+    assert [p.name.split("-")[0] for p in written] == sorted(GENRES)
+    info = soundfile.info(written[0])
+    assert info.samplerate == 22_050 and info.channels == 1 and info.duration == 10.0
