@@ -39,6 +39,17 @@ def main() -> None:
     print(f"build from scratch: {build_s:.1f} s ({audio_s / build_s:.0f} s of audio per second overall)")
     print(f"second call (verify manifest and reuse): {reuse_s:.1f} s")
     print(f"audio on disk: {disk / 1e6:.1f} MB ({disk / audio_s / 1e3:.1f} kB per second of audio)")
+    from cbrec_lab.config import get_profile
+    from cbrec_lab.datasets.music_kit.arrangement import arrange
+    from cbrec_lab.datasets.music_kit.render import render
+
+    songs, _, assignments = music_kit._plan(get_profile(args.profile), music_kit.DEFAULT_SEED, folder.parent / "sources", False)
+    start = time.perf_counter()
+    for index, (artist, piece) in enumerate(assignments[::10]):
+        render(arrange(piece, artist, size.clip_seconds, np.random.default_rng(index)), size.clip_seconds)
+    render_s = time.perf_counter() - start
+    rendered = len(assignments[::10]) * size.clip_seconds
+    print(f"arrange + render alone, one process: {rendered / render_s:.0f} s of audio per second")
     for name, other in music_kit.SIZES.items():
         seconds = other.songs * other.clip_seconds
         print(f"  estimate {name}: {seconds / (audio_s / build_s) / 60:.1f} min, {seconds * disk / audio_s / 1e9:.2f} GB")
