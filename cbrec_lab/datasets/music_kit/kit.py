@@ -25,12 +25,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ...cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
 from ...config import Profile, data_home, get_profile
 from ...exceptions import CbrecError
 from ..music import MusicCollection
-from .arrangement import KEY_NAMES, arrange
+from .arrangement import arrange
 from .keywords import title_keywords
 from .listeners import MODEL_PARAMETERS, long_tail_stats, simulate_plays, to_triplets
 from .render import preset_names, render, soundfont_path
@@ -325,7 +326,7 @@ def load_music_kit(
     Returns
     -------
     MusicCollection
-        ``songs`` (metadata; ``KEY_NAMES``-style keys, GM instrument names, title keywords), ``plays``
+        ``songs`` (metadata: real titles, keys such as "E minor", GM instrument names, title keywords), ``plays``
         (users × songs CSR play counts with ``user_ids``), audio via ``load_audio``/``play``, and ``card``.
     """
     profile = get_profile(profile)
@@ -336,8 +337,6 @@ def load_music_kit(
     user_ids = np.array(sorted(triplets["user"].unique()))
     rows = np.searchsorted(user_ids, triplets["user"].to_numpy())
     cols = pd.Index(songs.index).get_indexer(triplets["song"])
-    import scipy.sparse as sp
-
     plays = sp.csr_matrix((triplets["play_count"].to_numpy(), (rows, cols)), shape=(len(user_ids), len(songs)))
     return MusicCollection(
         name=f"music-kit/{profile.name}",
@@ -348,5 +347,3 @@ def load_music_kit(
         card=(folder / "card.md").read_text(encoding="utf-8"),
     )
 
-
-__all__ += ["KEY_NAMES"]
