@@ -5,11 +5,15 @@ every one of them for a profile ahead of class.
 """
 
 from .registry import Kit, kits, prepare, register_kit
+from .art_kit import load_art_kit
+from .images import ImageCollection
 from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
 from .music_kit import GENRES, load_music_kit
+from .real_images import load_amazon_clothing, load_tradesy, load_wikiart
 from .real_music import load_fma_small, load_gtzan, load_taste_profile
 
 __all__ = [
-    "Kit", "kits", "prepare", "register_kit", "MusicCollection", "GENRES", "GTZAN_GENRES", "THESIS_GENRES",
-    "load_music_kit", "load_gtzan", "load_fma_small", "load_taste_profile",
+    "Kit", "kits", "prepare", "register_kit", "MusicCollection", "ImageCollection", "GENRES", "GTZAN_GENRES",
+    "THESIS_GENRES", "load_music_kit", "load_art_kit", "load_gtzan", "load_fma_small", "load_taste_profile",
+    "load_tradesy", "load_amazon_clothing", "load_wikiart",
 ]

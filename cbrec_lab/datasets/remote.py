@@ -242,8 +242,149 @@ _TASTE_PROFILE = RemoteDataset(
     expected=("train_triplets.txt",),
 )
 
+# Tradesy (He & McAuley, VBPR): the two files as the McAuley lab serves them. No SHA-256 or exact size is
+# published; fill them in once a download has been verified. (Cornac's copies on static.preferred.ai are
+# converted files -- a user,item CSV and a pickled feature dict -- not mirrors of these.)
+_TRADESY_BASE = "jmcauley.ucsd.edu/data/tradesy/"
+_TRADESY = RemoteDataset(
+    name="tradesy",
+    title="Tradesy user feedback with CNN image features (VBPR)",
+    files=(
+        RemoteFile(
+            "tradesy.json.gz",
+            ("https://" + _TRADESY_BASE + "tradesy.json.gz", "http://" + _TRADESY_BASE + "tradesy.json.gz"),
+            sha256="",
+            size_bytes=0,
+        ),
+        RemoteFile(
+            "image_features_tradesy.b",
+            (
+                "https://" + _TRADESY_BASE + "image_features_tradesy.b",
+                "http://" + _TRADESY_BASE + "image_features_tradesy.b",
+            ),
+            sha256="",
+            size_bytes=0,
+            approx_size="several GB: 16,394 bytes per item (the paper's 166,526 items alone make 2.7 GB)",
+        ),
+    ),
+    licence=(
+        "No licence published. Distributed by Julian McAuley's lab (UC San Diego) for academic research; cite "
+        "the paper below. The listings and their images belong to Tradesy and its users."
+    ),
+    citation=(
+        "R. He and J. McAuley, \"VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback\", "
+        "Proceedings of the 30th AAAI Conference on Artificial Intelligence (AAAI), 144–150, 2016."
+    ),
+    homepage="https://cseweb.ucsd.edu/~jmcauley/datasets.html#bartering_data",
+    layout=(
+        "tradesy.json.gz (one user per line, a Python-literal dict such as {'uid': '2', 'lists': {'bought': "
+        "[...], 'want': [...], 'selling': [...], 'sold': [...]}} listing item ids) and image_features_tradesy.b "
+        "(records of a 10-character ASCII item id followed by 4,096 little-endian float32 values: AlexNet "
+        "features, 16,394 bytes per record, no header). Both files directly in the folder, not extracted."
+    ),
+    expected=("tradesy.json*", "image_features_tradesy.b"),
+)
+
+# Amazon "Clothing, Shoes and Jewelry" (2014 release, McAuley et al. 2015), the category VBPR evaluates on.
+# SNAP serves the files over plain HTTP; the McAuley-lab copy of the ratings is a mirror with the same path
+# scheme. Neither SHA-256 nor exact sizes are published.
+_AMAZON_SNAP = "http://snap.stanford.edu/data/amazon/productGraph/"
+_AMAZON_CLOTHING = RemoteDataset(
+    name="amazon_clothing",
+    title="Amazon Clothing, Shoes and Jewelry ratings with CNN image features (2014 release)",
+    files=(
+        RemoteFile(
+            "ratings_Clothing_Shoes_and_Jewelry.csv",
+            (
+                _AMAZON_SNAP + "categoryFiles/ratings_Clothing_Shoes_and_Jewelry.csv",
+                "https://mcauleylab.ucsd.edu/public_datasets/data/amazon/categoryFiles/"
+                "ratings_Clothing_Shoes_and_Jewelry.csv",
+            ),
+            sha256="",
+            size_bytes=0,
+            approx_size="a few hundred MB (millions of 'user,item,rating,timestamp' lines)",
+        ),
+        RemoteFile(
+            "image_features_Clothing_Shoes_and_Jewelry.b",
+            (_AMAZON_SNAP + "image_features/categoryFiles/image_features_Clothing_Shoes_and_Jewelry.b",),
+            sha256="",
+            size_bytes=0,
+            approx_size="tens of GB: 16,394 bytes per product, over a million products",
+        ),
+    ),
+    licence=(
+        "No licence published. Distributed by Julian McAuley's lab (UC San Diego) for academic research; cite "
+        "the papers below. Reviews and product images belong to Amazon and its users."
+    ),
+    citation=(
+        "J. McAuley, C. Targett, Q. Shi and A. van den Hengel, \"Image-based Recommendations on Styles and "
+        "Substitutes\", SIGIR 2015; R. He and J. McAuley, \"VBPR: Visual Bayesian Personalized Ranking from "
+        "Implicit Feedback\", AAAI 2016."
+    ),
+    homepage="https://cseweb.ucsd.edu/~jmcauley/datasets/amazon/links.html (the 2014 release)",
+    layout=(
+        "ratings_Clothing_Shoes_and_Jewelry.csv (no header; lines 'user,item,rating,timestamp' with the "
+        "reviewer id, the product's ASIN, a 1–5 star rating and unix seconds) and "
+        "image_features_Clothing_Shoes_and_Jewelry.b (records of a 10-character ASIN followed by 4,096 "
+        "little-endian float32 values, 16,394 bytes per record, no header), both directly in the folder."
+    ),
+    expected=("ratings_Clothing_Shoes_and_Jewelry.csv", "image_features_Clothing_Shoes_and_Jewelry.b"),
+)
+
+# WikiArt as refined by Tan et al. for ArtGAN / ICIP 2016 (github.com/cs-chan/ArtGAN, 'WikiArt Dataset'). The
+# images come as one ~25 GB zip (university server; a Google Drive copy needs a browser), the class lists and
+# splits as a small zip. No checksums are published.
+_ICIP2017 = "http://web.fsktm.um.edu.my/~cschan/source/ICIP2017/"
+_WIKIART = RemoteDataset(
+    name="wikiart",
+    title="WikiArt paintings by style, artist and genre (ArtGAN refined release)",
+    files=(
+        RemoteFile(
+            "wikiart.zip",
+            (
+                _ICIP2017 + "wikiart.zip",
+                "http://www.cs-chan.com/source/ICIP2017/wikiart.zip",
+                "https://drive.google.com/file/d/182-pFiKvXPB25DbTfAYjJ6gDE-ZCRXz0/view",
+            ),
+            sha256="",
+            size_bytes=0,
+            approx_size="25.4 GB",
+        ),
+        RemoteFile(
+            "wikiart_csv.zip",
+            (
+                _ICIP2017 + "wikiart_csv.zip",
+                "https://github.com/cs-chan/ArtGAN/tree/master/WikiArt%20Dataset",
+            ),
+            sha256="",
+            size_bytes=0,
+            approx_size="a few MB",
+        ),
+    ),
+    licence=(
+        "For non-commercial research purposes only; the images were obtained from WikiArt.org and belong to "
+        "their owners (WikiArt.org terms of use apply: https://www.wikiart.org/en/terms-of-use)."
+    ),
+    citation=(
+        "W. R. Tan, C. S. Chan, H. E. Aguirre and K. Tanaka, \"Ceci n'est pas une pipe: A deep convolutional "
+        "network for fine-art paintings classification\", IEEE International Conference on Image Processing "
+        "(ICIP), 3703–3707, 2016."
+    ),
+    homepage="https://github.com/cs-chan/ArtGAN/tree/master/WikiArt%20Dataset",
+    layout=(
+        "wikiart/<Style>/<artist-name>_<title-words>[-<year>].jpg (about 81,000 paintings in 27 style folders, "
+        "e.g. wikiart/Impressionism/claude-monet_water-lilies-1906.jpg) and wikiart_csv/ with "
+        "{artist,genre,style}_class.txt ('<index> <name>' lines) and {artist,genre,style}_{train,val}.csv "
+        "('<Style>/<file>.jpg,<index>' lines). The Google Drive copy of wikiart.zip opens in a browser only; the "
+        "GitHub folder holds the same lists, one sub-folder per task: put them all into wikiart_csv/."
+    ),
+    expected=("wikiart/*/*.jpg", "wikiart_csv/genre_*.csv"),
+)
+
 #: Registered real data sets by name.
-REMOTE_DATASETS: dict[str, RemoteDataset] = {d.name: d for d in (_GTZAN, _FMA_SMALL, _TASTE_PROFILE)}
+REMOTE_DATASETS: dict[str, RemoteDataset] = {
+    d.name: d for d in (_GTZAN, _FMA_SMALL, _TASTE_PROFILE, _TRADESY, _AMAZON_CLOTHING, _WIKIART)
+}
 
 
 def get_remote(name: str) -> RemoteDataset:

@@ -16,9 +16,7 @@ every file is written atomically, and an interrupted generation resumes: finishe
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,8 +26,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ...cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
+from ..kit_files import KitIntegrityError, reuse_or_reset, write_manifest
 from ...config import Profile, data_home, get_profile
-from ...exceptions import CbrecError
 from ..music import MusicCollection
 from .arrangement import arrange
 from .keywords import title_keywords
@@ -67,10 +65,6 @@ SIZES = {
 
 #: FLAC of this kit's music takes about this many bytes per second of audio (measured on the ci kit).
 FLAC_BYTES_PER_SECOND = 32_000
-
-
-class KitIntegrityError(CbrecError):
-    """A kit file does not match its manifest."""
 
 
 def kit_dir(profile: str | Profile | None = None, seed: int = DEFAULT_SEED, root: Path | None = None) -> Path:
@@ -216,16 +210,6 @@ tastes, favourite artists, log-normal numbers of songs per user, Zipf play count
 """
 
 
-def _verify(folder: Path, manifest: dict) -> None:
-    for relative, digest in manifest["files"].items():
-        path = folder / relative
-        if not path.is_file() or sha256_file(path) != digest:
-            raise KitIntegrityError(
-                f"{path} is missing or does not match the kit's manifest. Delete {folder} and run "
-                "`cbrec-lab data prepare` again."
-            )
-
-
 def build_music_kit(
     profile: str | Profile | None = None,
     *,
@@ -261,15 +245,9 @@ def build_music_kit(
 
 
 def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: int | None) -> Path:
-    manifest_path = folder / "manifest.json"
     inputs = _inputs(profile, seed)
-    if manifest_path.is_file() and json.loads(manifest_path.read_text())["inputs"] == inputs:
-        _verify(folder, json.loads(manifest_path.read_text()))
+    if reuse_or_reset(folder, inputs):
         return folder
-    inputs_path = folder / "inputs.json"
-    if folder.exists() and (not inputs_path.is_file() or json.loads(inputs_path.read_text()) != inputs):
-        shutil.rmtree(folder)  # made from other inputs (another library version): nothing in it is reusable
-    atomic_write_text(inputs_path, json.dumps(inputs, indent=1, sort_keys=True))
     from tqdm.auto import tqdm
 
     workers = workers or min(4, os.cpu_count() or 1)
@@ -312,9 +290,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     atomic_write_text(folder / "plays.tsv", triplets.to_csv(sep="\t", header=False, index=False, lineterminator="\n"))
     disk = sum(p.stat().st_size for p in (folder / "audio").glob("*.flac"))
     atomic_write_text(folder / "card.md", _card(profile, seed, songs, plays, long_tail_stats(plays), disk))
-    files = ["songs.csv", "plays.tsv", "card.md"] + list(songs["audio_path"])
-    manifest = {"inputs": inputs, "files": {f: sha256_file(folder / f) for f in files}}
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    write_manifest(folder, inputs, ["songs.csv", "plays.tsv", "card.md"] + list(songs["audio_path"]))
     return folder
 
 

@@ -1,0 +1,65 @@
+"""The on-disk life cycle every embedded kit shares: inputs, resumable build, manifest, verification.
+
+A kit folder holds ``inputs.json`` (what the kit is made from: profile, seed, versions, parameters), the kit's
+files, and ``manifest.json`` (the inputs again and the SHA-256 of every file), written last. So:
+
+* a finished kit is recognised by a manifest whose inputs equal the current ones, and every file is
+  checked against its SHA-256 before use;
+* a folder made from other inputs (another library version, other parameters) is wiped, never mixed;
+* an interrupted build finds its ``inputs.json`` and the files it finished (each written atomically), and
+  only makes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..cache import atomic_write_text, sha256_file
+from ..exceptions import CbrecError
+
+__all__ = ["KitIntegrityError", "reuse_or_reset", "write_manifest", "verify"]
+
+
+class KitIntegrityError(CbrecError):
+    """A kit file does not match the kit's manifest."""
+
+
+def verify(folder: Path, manifest: dict) -> None:
+    """Check every file of the manifest against its SHA-256; raise :class:`KitIntegrityError` on the first
+    missing or different one, saying how to rebuild."""
+    for relative, digest in manifest["files"].items():
+        path = folder / relative
+        if not path.is_file() or sha256_file(path) != digest:
+            raise KitIntegrityError(
+                f"{path} is missing or does not match the kit's manifest. Delete {folder} and run "
+                "`cbrec-lab data prepare` again."
+            )
+
+
+def reuse_or_reset(folder: Path, inputs: dict) -> bool:
+    """True when ``folder`` holds a finished, verified kit made from ``inputs``.
+
+    Otherwise prepares the folder for a (resumed) build: wipes it if it was started from other inputs,
+    and records ``inputs``; returns False.
+    """
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest["inputs"] == inputs:
+            verify(folder, manifest)
+            return True
+    inputs_path = folder / "inputs.json"
+    if folder.exists() and (not inputs_path.is_file() or json.loads(inputs_path.read_text()) != inputs):
+        shutil.rmtree(folder)  # made from other inputs: nothing in it is reusable
+    atomic_write_text(inputs_path, json.dumps(inputs, indent=1, sort_keys=True))
+    (folder / "manifest.json").unlink(missing_ok=True)
+    return False
+
+
+def write_manifest(folder: Path, inputs: dict, files: Iterable[str]) -> None:
+    """Record the SHA-256 of ``files`` (paths relative to ``folder``); the kit counts as finished after this."""
+    manifest = {"inputs": inputs, "files": {f: sha256_file(folder / f) for f in files}}
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
