@@ -7,6 +7,7 @@ every one of them for a profile ahead of class.
 from .registry import Kit, kits, prepare, register_kit
 from .art_kit import load_art_kit
 from .images import ImageCollection
+from .keyword_images import KEYWORDS, load_keyword_images
 from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
 from .music_kit import GENRES, load_music_kit
 from .real_images import load_amazon_clothing, load_tradesy, load_wikiart
@@ -14,6 +15,6 @@ from .real_music import load_fma_small, load_gtzan, load_taste_profile
 
 __all__ = [
     "Kit", "kits", "prepare", "register_kit", "MusicCollection", "ImageCollection", "GENRES", "GTZAN_GENRES",
-    "THESIS_GENRES", "load_music_kit", "load_art_kit", "load_gtzan", "load_fma_small", "load_taste_profile",
+    "THESIS_GENRES", "KEYWORDS", "load_music_kit", "load_art_kit", "load_keyword_images", "load_gtzan", "load_fma_small", "load_taste_profile",
     "load_tradesy", "load_amazon_clothing", "load_wikiart",
 ]

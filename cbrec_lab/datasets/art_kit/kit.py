@@ -87,7 +87,6 @@ def _paint_work(job: tuple) -> dict:
 
 
 def _card(profile: Profile, seed: int, items: pd.DataFrame, purchases: pd.DataFrame, artists: list[ArtStyle]) -> str:
-    size = SIZES[profile.name]
     per_customer = purchases.groupby("user_id").size()
     repeat = _repeat_artist_share(items, purchases)
     sizes = "\n".join(

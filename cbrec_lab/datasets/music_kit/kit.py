@@ -36,7 +36,10 @@ from .render import preset_names, render, soundfont_path
 from .sources import COLLECTIONS, load_pieces
 from .styles import GENRES, Artist, make_artists
 
-__all__ = ["KitSize", "SIZES", "KIT_VERSION", "DEFAULT_SEED", "SAMPLE_RATE", "build_music_kit", "load_music_kit", "kit_dir"]
+__all__ = [
+    "KitSize", "SIZES", "KIT_VERSION", "DEFAULT_SEED", "SAMPLE_RATE", "build_music_kit", "load_music_kit", "kit_dir",
+    "KitIntegrityError",
+]
 
 KIT_VERSION = 1
 DEFAULT_SEED = 0
