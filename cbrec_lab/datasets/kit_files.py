@@ -17,14 +17,27 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cache import atomic_write_text, sha256_file
+from ..cache import atomic_write_text, exclusive_lock, sha256_file
+from ..config import Profile, data_home, get_profile
 from ..exceptions import CbrecError
 
-__all__ = ["KitIntegrityError", "reuse_or_reset", "write_manifest", "verify"]
+__all__ = ["KitIntegrityError", "kit_folder", "building", "reuse_or_reset", "write_manifest", "verify"]
 
 
 class KitIntegrityError(CbrecError):
     """A kit file does not match the kit's manifest."""
+
+
+def kit_folder(kind: str, version: int, profile: str | Profile | None, seed: int, root: Path | None = None) -> Path:
+    """``<root>/<profile>-seed<seed>-v<version>``, with ``root`` defaulting to ``<data home>/kits/<kind>``."""
+    profile = get_profile(profile)
+    root = root if root is not None else data_home() / "kits" / kind
+    return root / f"{profile.name}-seed{seed}-v{version}"
+
+
+def building(folder: Path):
+    """A lock held while a kit folder is built or checked: two processes preparing one kit take turns."""
+    return exclusive_lock(folder.parent / f".{folder.name}.lock")
 
 
 def verify(folder: Path, manifest: dict) -> None:

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...cache import atomic_path, atomic_write_text, exclusive_lock
-from ...config import Profile, data_home, get_profile
+from ...cache import atomic_path, atomic_write_text
+from ...config import Profile, get_profile
 from ...vision import ATTRACTIVENESS_FEATURES, attractiveness_features
 from ..images import ImageCollection
-from ..kit_files import reuse_or_reset, write_manifest
+from ..kit_files import building, kit_folder, reuse_or_reset, write_manifest
 from .market import MARKET_PARAMETERS, TAG_WEIGHTS, VISUAL_WEIGHTS, appeal, dominant_colours, make_title, simulate_purchases
 from .painting import FAMILIES, MEDIA, paint
 from .styles import FAMILY_SUBJECTS, ArtStyle, make_artists, work_motif
@@ -56,9 +56,7 @@ SIZES = {
 
 def art_kit_dir(profile: str | Profile | None = None, seed: int = DEFAULT_SEED, root: Path | None = None) -> Path:
     """Folder of the art kit for a profile and seed."""
-    profile = get_profile(profile)
-    root = root if root is not None else data_home() / "kits" / "art"
-    return root / f"{profile.name}-seed{seed}-v{KIT_VERSION}"
+    return kit_folder("art", KIT_VERSION, profile, seed, root)
 
 
 def _paint_work(job: tuple) -> dict:
@@ -189,7 +187,7 @@ def build_art_kit(
     """
     profile = get_profile(profile)
     folder = art_kit_dir(profile, seed, root)
-    with exclusive_lock(folder.parent / f".{folder.name}.lock"):
+    with building(folder):
         return _build(profile, seed, folder, progress, workers)
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
-from ...config import Profile, data_home, get_profile
+from ...cache import atomic_path, atomic_write_text, sha256_file
+from ...config import Profile, get_profile
 from ...exceptions import ParameterError
 from ..images import ImageCollection
-from ..kit_files import KitIntegrityError, reuse_or_reset, write_manifest
+from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
 from .painting import (
     DEFAULT_SEED, IMAGE_SIZE, KEYWORDS, KIT_VERSION, PHOTOS, PROCEDURAL_LICENCE, SIGNATURES, SIZES,
     paint_keyword_image,
@@ -34,9 +34,7 @@ __all__ = ["kit_dir", "build_keyword_images", "load_keyword_images", "save_keywo
 
 def kit_dir(profile: str | Profile | None = None, seed: int = DEFAULT_SEED, root: Path | None = None) -> Path:
     """Folder of the kit for a profile and seed."""
-    profile = get_profile(profile)
-    root = root if root is not None else data_home() / "kits" / "keyword-images"
-    return root / f"{profile.name}-seed{seed}-v{KIT_VERSION}"
+    return kit_folder("keyword-images", KIT_VERSION, profile, seed, root)
 
 
 def _inputs(profile: Profile, seed: int) -> dict:
@@ -155,7 +153,7 @@ def build_keyword_images(
     profile = get_profile(profile)
     seed = _check_seed(seed)
     folder = kit_dir(profile, seed, root)
-    with exclusive_lock(folder.parent / f".{folder.name}.lock"):
+    with building(folder):
         return _build(profile, seed, folder, progress)
 
 

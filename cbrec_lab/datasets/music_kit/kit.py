@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ...cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
-from ..kit_files import KitIntegrityError, reuse_or_reset, write_manifest
-from ...config import Profile, data_home, get_profile
+from ...cache import atomic_path, atomic_write_text, sha256_file
+from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
+from ...config import Profile, get_profile
 from ..music import MusicCollection
 from .arrangement import arrange
 from .keywords import title_keywords
@@ -72,9 +72,7 @@ FLAC_BYTES_PER_SECOND = 32_000
 
 def kit_dir(profile: str | Profile | None = None, seed: int = DEFAULT_SEED, root: Path | None = None) -> Path:
     """Folder of the kit for a profile and seed."""
-    profile = get_profile(profile)
-    root = root if root is not None else data_home() / "kits" / "music"
-    return root / f"{profile.name}-seed{seed}-v{KIT_VERSION}"
+    return kit_folder("music", KIT_VERSION, profile, seed, root)
 
 
 def _inputs(profile: Profile, seed: int) -> dict:
@@ -243,7 +241,7 @@ def build_music_kit(
     """
     profile = get_profile(profile)
     folder = kit_dir(profile, seed, root)
-    with exclusive_lock(folder.parent / f".{folder.name}.lock"):
+    with building(folder):
         return _build(profile, seed, folder, progress, workers)
 
 
