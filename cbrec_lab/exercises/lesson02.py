@@ -75,9 +75,9 @@ def check_most_popular(answer: Any, *, plays, n: int = 10) -> tuple[bool, str]:
         return False, f"Expected {n} songs, got {len(got)}."
     if np.array_equal(got, expected):
         return True, "These ten songs are what a popularity baseline recommends to everybody."
+    if set(got) == set(expected):
+        return False, "The right songs, in the wrong order: most listeners first (ties: lower index first)."
     totals = np.asarray(matrix.sum(axis=0)).ravel()
     if set(got) == set(np.argsort(-totals, kind="stable")[:n]):
         return False, "You ranked by total plays; this exercise counts listeners: (plays > 0).sum(axis=0)."
-    if set(got) == set(expected):
-        return False, "The right songs, in the wrong order: most listeners first (ties: lower index first)."
     return False, "Not quite. Count listeners per song with (plays > 0).sum(axis=0) and take the 10 largest."
