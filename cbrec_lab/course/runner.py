@@ -209,9 +209,10 @@ def run_notebook(
         raise ParameterError("Parameters other than the profile can only be injected (inject=True).")
     env = {**os.environ, "CBREC_PROFILE": profile.name}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    kernel = _kernel_manager()
     client = NotebookClient(
         nb,
-        km=_kernel_manager(),
+        km=kernel,
         timeout=cell_timeout_s,
         record_timing=False,  # keeps committed notebooks free of per-cell timestamps
         resources={"metadata": {"path": str(path.parent)}},
@@ -223,6 +224,9 @@ def run_notebook(
             client.execute(env=env)
         except (CellExecutionError, CellControlSignal, DeadKernelError) as err:
             error = _failure_text(nb, err)
+        finally:  # nbclient leaves a kernel it did not create running: stop it, and the processes it started
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     wall = time.perf_counter() - start
     output = Path(output_dir) / path.name
     with atomic_path(output) as tmp:

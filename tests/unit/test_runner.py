@@ -54,6 +54,9 @@ def test_run_course_injects_parameters_measures_and_reports_failures(course, tmp
     assert injected.metadata.tags == ["injected-parameters"]
     assert injected.source.splitlines()[1:] == ["PROFILE = 'ci'", "FACTOR = 21"]
 
+    import psutil
+
+    assert not psutil.Process().children(recursive=True), "every kernel is shut down after its notebook"
     assert failed.status == "failed"
     assert "cell In [4] (code cell 4 of the executed copy):" in failed.error and "y = x / 0" in failed.error
     assert "ZeroDivisionError: division by zero" in failed.error

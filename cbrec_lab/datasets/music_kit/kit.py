@@ -76,8 +76,7 @@ def kit_dir(profile: str | Profile | None = None, seed: int = DEFAULT_SEED, root
 
 
 def _inputs(profile: Profile, seed: int) -> dict:
-    import music21
-    import tinysoundfont
+    from importlib.metadata import version
 
     return {
         "kit": "music",
@@ -86,8 +85,8 @@ def _inputs(profile: Profile, seed: int) -> dict:
         "seed": seed,
         "size": asdict(SIZES[profile.name]),
         "sample_rate": SAMPLE_RATE,
-        "music21": music21.__version__,
-        "tinysoundfont": getattr(tinysoundfont, "__version__", "unknown"),
+        "music21": version("music21"),  # read from metadata: importing music21 in Jupyter turns on retina figures
+        "tinysoundfont": version("tinysoundfont"),
         "soundfont_sha256": sha256_file(soundfont_path()),
         "listener_model": MODEL_PARAMETERS,
     }

@@ -79,9 +79,11 @@ class Piece:
 
 
 def _corpus_dir() -> Path:
-    import music21.corpus
+    """The corpus folder inside the installed music21 package (found without importing music21)."""
+    import importlib.util
 
-    return Path(music21.corpus.__file__).parent
+    spec = importlib.util.find_spec("music21")
+    return Path(next(iter(spec.submodule_search_locations))) / "corpus"
 
 
 def _line(part) -> tuple[Note, ...]:
@@ -192,16 +194,16 @@ def load_pieces(
     workers : int
         Processes used for parsing.
     """
-    import music21
+    from importlib.metadata import version
 
     if collection not in COLLECTIONS:
         from ...exceptions import ParameterError
 
         raise ParameterError(f"Unknown collection {collection!r}; choose from {sorted(COLLECTIONS)}.")
-    cache = cache_dir / f"{collection}-v{EXTRACTION_VERSION}-music21-{music21.__version__}.json"
+    # music21 is only ever imported in worker processes: imported in a Jupyter kernel it switches every
+    # matplotlib figure to double-resolution PNGs, which would bloat the notebooks.
+    cache = cache_dir / f"{collection}-v{EXTRACTION_VERSION}-music21-{version('music21')}.json"
     state = json.loads(cache.read_text()) if cache.is_file() else {"parsed_files": [], "pieces": []}
-    files = _files(collection)
-    pending = [f for f in files if f not in state["parsed_files"]]
 
     def usable() -> list[dict]:
         seen, kept = set(), []
@@ -212,12 +214,14 @@ def load_pieces(
                 kept.append(piece)
         return kept
 
-    if len(usable()) < n and pending:
+    if len(usable()) < n:
         from tqdm.auto import tqdm
 
         per_file = 50 if collection == "oneills1850" else 1
-        bar = tqdm(total=n, desc=f"parsing {collection}", disable=not progress, initial=min(n, len(usable())))
         with ProcessPoolExecutor(max_workers=workers) as pool:
+            files = pool.submit(_files, collection).result()
+            pending = [f for f in files if f not in state["parsed_files"]]
+            bar = tqdm(total=n, desc=f"parsing {collection}", disable=not progress, initial=min(n, len(usable())))
             while len(usable()) < n and pending:
                 missing = n - len(usable())
                 batch_size = max(workers, min(len(pending), -(-missing // per_file) + 1))
@@ -226,6 +230,6 @@ def load_pieces(
                     state["parsed_files"].append(name)
                     state["pieces"].extend(pieces)
                 bar.update(min(n, len(usable())) - bar.n)
-        bar.close()
+            bar.close()
         atomic_write_text(cache, json.dumps(state))
     return [_from_dict(d) for d in usable()[:n]]
