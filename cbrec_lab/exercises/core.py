@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ..exceptions import ParameterError
 from ..notebook import record
 
-__all__ = ["Feedback", "Exercise", "exercise", "evaluate", "check", "catalogue"]
+__all__ = ["Feedback", "Exercise", "StudentError", "call_student", "exercise", "evaluate", "check", "catalogue"]
 
 Status = Literal["correct", "incorrect", "not yet"]
 _SYMBOL = {"correct": "✅", "incorrect": "❌", "not yet": "⏳"}
@@ -50,6 +50,25 @@ class Exercise:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+
+
+class StudentError(Exception):
+    """A student's function failed; :func:`evaluate` turns it into "incorrect" feedback with the message."""
+
+
+def call_student(function: Callable, *args: Any, call: str | None = None) -> Any:
+    """Call a student's function for a checker.
+
+    ``NotImplementedError`` (an unfinished stub) propagates, so the verdict is "not yet"; any other exception
+    becomes a :class:`StudentError` saying which call raised what, so a bug in the student's code is feedback,
+    not a crash of the notebook.
+    """
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever the student's code raises is reported to them
+        raise StudentError(f"{call or 'Your function'} raised {type(err).__name__}: {err}") from err
 
 
 def exercise(exercise_id: str, title: str) -> Callable:
@@ -95,6 +114,8 @@ def evaluate(exercise_id: str, answer: Any, **context: Any) -> Feedback:
         verdict = item.checker(answer, **context)
     except NotImplementedError:
         return Feedback(exercise_id, "not yet", "Your function still raises NotImplementedError: write its body.")
+    except StudentError as err:
+        return Feedback(exercise_id, "incorrect", str(err))
     if isinstance(verdict, Feedback):
         return verdict
     passed, message = verdict

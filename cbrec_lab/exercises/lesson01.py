@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import exercise
+from .core import StudentError, call_student, exercise
 from .lesson00 import as_number
 
 __all__: list[str] = []
@@ -78,12 +78,7 @@ def check_hz_to_mel(answer: Any) -> tuple[bool, str]:
         return False, f"Expected a function hz_to_mel(f), got {type(answer).__name__}."
     freqs = np.array([0.0, 100.0, 440.0, 1_000.0, 4_000.0, 11_025.0])
     expected = _mel(freqs)
-    try:
-        scalar = as_number(answer(1_000.0))
-    except NotImplementedError:
-        raise
-    except Exception as err:  # noqa: BLE001 - a student's bug is feedback, not a crash
-        return False, f"hz_to_mel(1000.0) raised {type(err).__name__}: {err}"
+    scalar = as_number(call_student(answer, 1_000.0, call="hz_to_mel(1000.0)"))
     if scalar is None:
         return False, "hz_to_mel(1000.0) should return one number."
     if math.isclose(scalar, 2595.0 * math.log(1 + 1000 / 700), rel_tol=1e-4):
@@ -93,13 +88,11 @@ def check_hz_to_mel(answer: Any) -> tuple[bool, str]:
     if not math.isclose(scalar, float(_mel(1_000.0)), rel_tol=1e-6):
         return False, f"hz_to_mel(1000.0) returned {scalar:.6g}; expected {float(_mel(1_000.0)):.6g}."
     try:
-        got = answer(freqs)
-    except NotImplementedError:
-        raise
-    except Exception as err:  # noqa: BLE001
+        got = call_student(answer, freqs, call="hz_to_mel(array)")
+    except StudentError as err:
         return False, (
-            f"It works for one number but hz_to_mel(array) raised {type(err).__name__}: {err}. Use numpy "
-            "functions (np.log10) instead of math.log10 so that it works elementwise on arrays."
+            f"It works for one number but {err}. Use numpy functions (np.log10) instead of math.log10 so that "
+            "it works elementwise on arrays."
         )
     try:
         got = np.asarray(got, dtype=float)
