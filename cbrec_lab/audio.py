@@ -440,8 +440,9 @@ def log_mel_spectrogram(
 
 
 def mfcc_with_deltas(
-    y,
+    y=None,
     *,
+    log_mel=None,
     sr: int = SAMPLE_RATE,
     n_mfcc: int = N_MFCC,
     n_fft: int = N_FFT,
@@ -456,11 +457,17 @@ def mfcc_with_deltas(
     ``DELTA_WIDTH = 9`` frames (≈ 0.2 s at the thesis's hop), with the edges interpolated. The result is
     ``[C; Δ; ΔΔ]``.
 
+    As in librosa, the input is either the audio ``y`` or a precomputed log-mel spectrogram ``log_mel`` (for
+    instance from :func:`cbrec_lab.feature_cache.log_mel_set`, transposed back to bands × frames); both give
+    the same features.
+
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
+    y : np.ndarray [shape=(n,)], optional
         Mono audio of at least ``max(n_fft, (DELTA_WIDTH − 1) · hop_length)`` samples, so that there are at
         least 9 frames for the differences (4,096 samples ≈ 0.19 s with the defaults).
+    log_mel : np.ndarray [shape=(n_mels, n_frames)], optional
+        The output of :func:`log_mel_spectrogram` instead of ``y``; at least 9 frames.
     sr : int > 0
         Sampling rate in Hz.
     n_mfcc : int > 0
@@ -479,8 +486,19 @@ def mfcc_with_deltas(
     sr, n_fft, hop_length, n_mels = _check_frames(sr, n_fft, hop_length, n_mels)
     if n_mfcc > n_mels:
         raise ParameterError(f"n_mfcc={n_mfcc} cannot exceed n_mels={n_mels}.")
-    y = validate_audio(y, sr=sr, min_samples=max(n_fft, (DELTA_WIDTH - 1) * hop_length))
-    log_mel = log_mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
+    if (y is None) == (log_mel is None):
+        raise ParameterError("mfcc_with_deltas needs exactly one of y (audio) and log_mel (a log-mel spectrogram).")
+    if y is not None:
+        y = validate_audio(y, sr=sr, min_samples=max(n_fft, (DELTA_WIDTH - 1) * hop_length))
+        log_mel = log_mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
+    else:
+        log_mel = np.asarray(log_mel, dtype=np.float32)
+        if log_mel.ndim != 2 or log_mel.shape[0] != n_mels or log_mel.shape[1] < DELTA_WIDTH:
+            raise ParameterError(
+                f"log_mel must have shape ({n_mels}, n_frames ≥ {DELTA_WIDTH}) (bands first), got {log_mel.shape}."
+            )
+        if not np.isfinite(log_mel).all():
+            raise ParameterError("log_mel contains NaN or infinite values.")
     mfcc = librosa.feature.mfcc(S=log_mel, sr=sr, n_mfcc=n_mfcc)
     deltas = librosa.feature.delta(mfcc, width=DELTA_WIDTH, order=1)
     deltas2 = librosa.feature.delta(mfcc, width=DELTA_WIDTH, order=2)

@@ -61,6 +61,7 @@ __all__ = [
     "auc",
     "evaluate_rankings",
     "summarise",
+    "direction_spread",
 ]
 
 #: Metric names understood by :func:`evaluate_rankings`; all but ``"auc"`` are read at every ``k``.
@@ -687,3 +688,36 @@ def summarise(per_user: pd.DataFrame) -> pd.Series:
     means = values[kept].mean(axis=0, skipna=True)
     counts = pd.Series({"n_users": float(len(per_user)), "n_skipped": float((~kept).sum())})
     return pd.concat([means, counts]).rename("mean")
+
+
+def direction_spread(vectors) -> float:
+    """How spread out the directions of some vectors are: ``1 − ‖(1/n) Σ_i v_i / ‖v_i‖‖``.
+
+    The mean of the unit vectors has length 1 when every vector points the same way (a *collapse*: cosine
+    similarity then ranks every item the same for everyone) and length near 0 when directions are spread
+    evenly, so the spread runs from 0 (collapsed) to 1. Used to compare predicted latent factors with the
+    true ones (lesson 04: the cosine loss shrinks the spread, MCOS keeps it).
+
+    Parameters
+    ----------
+    vectors : array-like [shape=(n, d)]
+        At least one non-zero row; zero rows are not allowed (they have no direction).
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Examples
+    --------
+    >>> direction_spread([[1.0, 0.0], [2.0, 0.0]])
+    0.0
+    >>> round(direction_spread([[1.0, 0.0], [-1.0, 0.0]]), 6)
+    1.0
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or len(vectors) == 0 or not np.isfinite(vectors).all():
+        raise ParameterError(f"direction_spread needs a finite (n, d) array with n ≥ 1, got shape {vectors.shape}.")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        raise ParameterError("direction_spread: zero vectors have no direction; drop or replace them first.")
+    return float(1.0 - np.linalg.norm((vectors / norms).mean(axis=0)))
