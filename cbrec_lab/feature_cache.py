@@ -179,11 +179,11 @@ def log_mel_set(
         raise ParameterError("log_mel_set needs at least one song.")
     for song_id in song_ids:
         collection.column(song_id)  # a clear error for an unknown id
-    inputs = _inputs(collection, song_ids, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
-    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
-    folder = data_home() / "features" / _slug(collection.name)
-    data_path, manifest_path = folder / f"log-mel-{key}.npy", folder / f"log-mel-{key}.json"
-    if cache:
+    if cache:  # without the cache the data home is never touched (it may be unset, read-only or invalid)
+        inputs = _inputs(collection, song_ids, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
+        key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+        folder = data_home() / "features" / _slug(collection.name)
+        data_path, manifest_path = folder / f"log-mel-{key}.npy", folder / f"log-mel-{key}.json"
         with exclusive_lock(folder / f".log-mel-{key}.lock"):
             found = _load(data_path, manifest_path, inputs, song_ids, sr, hop_length)
             if found is not None:

@@ -327,7 +327,7 @@ def fit(
     seed : int
         Seeds Keras (weights, dropout) before training: the same seed gives the same model on a CPU.
     progress : int
-        Print a line every ``progress`` epochs (0: silent).
+        Print the device policy, then a line every ``progress`` epochs (0: silent).
 
     Returns
     -------
@@ -361,6 +361,7 @@ def fit(
             )
         )
     if progress:
+        print(policy)
         callbacks.append(_ProgressLines(int(progress), int(epochs)))
     x, y = (train, None) if not isinstance(train, tuple) else train
     started = time.perf_counter()

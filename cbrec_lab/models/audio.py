@@ -52,6 +52,15 @@ def _input(frames: int, n_mels: int, normalization):
     return inputs, keras.layers.Normalization(axis=-1, mean=mean, variance=variance, name="standardise")(inputs)
 
 
+def _long_enough(x, width: int, layer: str, frames: int) -> None:
+    """Refuse, with a clear message, a window too short to reach ``layer`` (of ``width`` frames)."""
+    if x.shape[1] is not None and x.shape[1] < width:
+        raise ParameterError(
+            f"a window of {frames} frames is too short for this network: {x.shape[1]} frames reach {layer}, "
+            f"which needs at least {width}; use longer windows (frames=) or smaller kernels and pools."
+        )
+
+
 @keras.saving.register_keras_serializable(package="cbrec_lab")
 class GlobalL2Pooling1D(keras.layers.Layer):
     """The L2 norm of every feature over time: ``sqrt(Σ_t x_tc² + 1e-7)``, shape (batch, time, c) → (batch, c)."""
@@ -94,8 +103,10 @@ def thesis_cnn(
     keras.Model
     """
     inputs, x = _input(frames, n_mels, normalization)
-    x = keras.layers.Conv1D(_positive("filters", filters), _positive("kernel_size", kernel_size), activation="relu", name="conv")(x)
-    x = keras.layers.MaxPooling1D(_positive("pool_size", pool_size), name="pool")(x)
+    _long_enough(x, _positive("kernel_size", kernel_size), "conv", frames)
+    x = keras.layers.Conv1D(_positive("filters", filters), kernel_size, activation="relu", name="conv")(x)
+    _long_enough(x, _positive("pool_size", pool_size), "pool", frames)
+    x = keras.layers.MaxPooling1D(pool_size, name="pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
     outputs = keras.layers.Dense(_positive("n_outputs", n_outputs), dtype="float32", name="factors")(x)
@@ -144,8 +155,10 @@ def deep_cnn(
         raise ParameterError(f"dropout must lie in [0, 1), got {dropout!r}.")
     inputs, x = _input(frames, n_mels, normalization)
     for k, width in enumerate(filters):
-        x = keras.layers.Conv1D(width, _positive("kernel_size", kernel_size), activation="relu", name=f"conv{k + 1}")(x)
+        _long_enough(x, _positive("kernel_size", kernel_size), f"conv{k + 1}", frames)
+        x = keras.layers.Conv1D(width, kernel_size, activation="relu", name=f"conv{k + 1}")(x)
         if k < len(pool_sizes):
+            _long_enough(x, pool_sizes[k], f"pool{k + 1}", frames)
             x = keras.layers.MaxPooling1D(pool_sizes[k], name=f"pool{k + 1}")(x)
     mean = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(x)
     peak = keras.layers.GlobalMaxPooling1D(name="max_over_time")(x)
@@ -191,8 +204,10 @@ def genre_cnn(
         raise ParameterError(f"dropout must lie in [0, 1), got {dropout!r}.")
     inputs, x = _input(frames, n_mels, normalization)
     for k in (1, 2):
-        x = keras.layers.Conv1D(_positive("filters", filters), _positive("kernel_size", kernel_size), activation="relu", name=f"conv{k}")(x)
-        x = keras.layers.MaxPooling1D(_positive("pool_size", pool_size), name=f"pool{k}")(x)
+        _long_enough(x, _positive("kernel_size", kernel_size), f"conv{k}", frames)
+        x = keras.layers.Conv1D(_positive("filters", filters), kernel_size, activation="relu", name=f"conv{k}")(x)
+        _long_enough(x, _positive("pool_size", pool_size), f"pool{k}", frames)
+        x = keras.layers.MaxPooling1D(pool_size, name=f"pool{k}")(x)
         x = keras.layers.Dropout(dropout, name=f"drop{k}")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
@@ -238,7 +253,11 @@ def transfer_trunk(
     inputs = keras.Input(shape=(_positive("frames", frames), n_mels), name="log_mel")
     x = inputs
     for layer in source.layers[1 : names.index(up_to) + 1]:
-        copy = layer.__class__.from_config(layer.get_config())
+        config = layer.get_config()
+        width = config.get("kernel_size", config.get("pool_size"))
+        if width is not None:
+            _long_enough(x, int(np.prod(width)), layer.name, frames)
+        copy = layer.__class__.from_config(config)
         x = copy(x)
         copy.set_weights(layer.get_weights())
         copy.trainable = not freeze
