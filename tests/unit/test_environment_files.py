@@ -76,7 +76,10 @@ def test_binder_installs_the_package_and_prepares_the_default_kits():
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci_commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "export", "set ", "cd "))]
-    assert ci_commands == ["make test"]
+    # CI may prepare the environment first (a second Keras backend for the backend test), then runs exactly
+    # the README's test command, last.
+    assert ci_commands[-1] == "make test"
+    assert ci_commands[:-1] in ([], ["make setup", ".venv/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0"])
     assert re.search(r"^make test$", readme, re.M) and re.search(r"^make course$", readme, re.M)
     makefile = (ROOT / "Makefile").read_text()
     assert "-c constraints.txt" in makefile and "pytest" in makefile
