@@ -127,12 +127,19 @@ def _window(spectrogram: np.ndarray, start: int, frames: int) -> np.ndarray:
 
 
 def song_windows(spectrogram: np.ndarray, *, frames: int, hop: int | None = None) -> np.ndarray:
-    """Successive windows of one song, shape (n_windows, frames, n_mels); the last partial window is dropped
-    unless it is the only one (then it is padded)."""
+    """Successive windows of one song, shape (n_windows, frames, n_mels), starting every ``hop`` frames.
+
+    When the hops do not end exactly at the song's end, one more window aligned to the end is added, so the
+    whole song is covered (a 431-frame song in 130-frame windows: starts 0, 130, 260 and 301). A song shorter
+    than one window gives a single padded window.
+    """
     hop = frames if hop is None else int(hop)
     if hop <= 0:
         raise ParameterError(f"hop must be a positive number of frames, got {hop!r}.")
-    starts = range(0, max(len(spectrogram) - frames, 0) + 1, hop)
+    last = max(len(spectrogram) - frames, 0)
+    starts = list(range(0, last + 1, hop))
+    if starts[-1] != last:
+        starts.append(last)
     return np.stack([_window(spectrogram, s, frames) for s in starts])
 
 
@@ -325,7 +332,9 @@ def fit(
     checkpoint : str, optional
         Save the best weights to ``<data home>/checkpoints/<checkpoint>.weights.h5`` after each improvement.
     seed : int
-        Seeds Keras (weights, dropout) before training: the same seed gives the same model on a CPU.
+        Seeds Keras's random generators before training (dropout, and anything built inside ``fit``). Initial
+        weights are drawn when the model is *built*: call ``keras.utils.set_random_seed(seed)`` before the
+        builder too, and the same seed gives the same trained model on a CPU.
     progress : int
         Print the device policy, then a line every ``progress`` epochs (0: silent).
 

@@ -162,8 +162,10 @@ def test_song_windows_count_and_hop():
     assert windows.shape == (5, FRAMES, 4)
     assert [_decode(w)[1] for w in windows] == [0, 10, 20, 30, 40]
     overlapping = song_windows(song, frames=FRAMES, hop=7)
-    assert [_decode(w)[1] for w in overlapping] == [0, 7, 14, 21, 28, 35]
-    assert len(song_windows(spectrograms[4], frames=FRAMES)) == 2, "25 frames: the partial third window is dropped"
+    assert [_decode(w)[1] for w in overlapping] == [0, 7, 14, 21, 28, 35, 40]
+    overlapping_end = song_windows(song, frames=FRAMES, hop=15)
+    assert [_decode(w)[1] for w in overlapping_end] == [0, 15, 30, 40], "a last window aligned to the song's end"
+    assert [_decode(w)[1] for w in song_windows(spectrograms[4], frames=FRAMES)] == [0, 10, 15], "25 frames: 0, 10, then the end"
     (short,) = song_windows(spectrograms[2], frames=FRAMES)
     np.testing.assert_array_equal(short[8:], spectrograms[2].min())
     with pytest.raises(ParameterError, match="hop must be a positive"):
@@ -186,12 +188,13 @@ def test_predict_songs_average_centre_and_random():
 
     average = predict_songs(model, spectrograms, songs, frames=FRAMES, how="average", batch_size=4)
     assert average.shape == (3, 4) and average.dtype == np.float32
-    expected = [spectrograms[0][:50].mean(axis=0), spectrograms[4][:20].mean(axis=0), np.concatenate(
+    song4 = np.mean([spectrograms[4][s : s + FRAMES].mean(axis=0) for s in (0, 10, 15)], axis=0)  # 25 frames
+    expected = [spectrograms[0][:50].mean(axis=0), song4, np.concatenate(
         [spectrograms[2], np.full((2, 4), spectrograms[2].min())]).mean(axis=0)]
     np.testing.assert_allclose(average, expected, rtol=1e-6, atol=1e-5)
 
     hopped = predict_songs(model, spectrograms, [0], frames=FRAMES, how="average", hop=7)
-    by_hand = np.mean([spectrograms[0][s : s + FRAMES].mean(axis=0) for s in range(0, 41, 7)], axis=0)
+    by_hand = np.mean([spectrograms[0][s : s + FRAMES].mean(axis=0) for s in (0, 7, 14, 21, 28, 35, 40)], axis=0)
     np.testing.assert_allclose(hopped[0], by_hand, rtol=1e-6, atol=1e-5)
 
     centre = predict_songs(model, spectrograms, songs, frames=FRAMES, how="centre")
