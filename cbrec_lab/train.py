@@ -164,9 +164,9 @@ class SpectrogramWindows(keras.utils.PyDataset):
         Random window positions (training); False takes every song's centre window (evaluation).
     seed : int
         Epoch ``e`` uses ``numpy.random.default_rng([seed, e])``: the same seed gives the same batches.
-    **kwargs
-        ``workers``, ``use_multiprocessing``, ``max_queue_size`` of :class:`keras.utils.PyDataset`
-        (prefetching in background threads).
+    workers, use_multiprocessing, max_queue_size
+        Passed to :class:`keras.utils.PyDataset`: with ``workers > 1`` batches are prepared ahead in
+        background threads (or processes), which keeps a GPU fed.
     """
 
     def __init__(
