@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import tempfile
 import time
+from unittest import mock
 
 import numpy as np
 
@@ -36,7 +36,9 @@ def main() -> None:
     from cbrec_lab.datasets import load_music_kit
     from cbrec_lab.feature_cache import log_mel_set
     from cbrec_lab.models.audio import deep_cnn, thesis_cnn
-    from cbrec_lab.train import SpectrogramWindows, apply_policy, fit, predict_songs, training_policy, window_frames
+    from cbrec_lab.train import (
+        SpectrogramWindows, apply_policy, fit, predict_songs, song_windows, training_policy, window_frames,
+    )
 
     keras = import_keras()
     policy = apply_policy(training_policy())
@@ -54,10 +56,9 @@ def main() -> None:
     rows.append((f"log-mel, no cache ({len(subset)} songs, {audio_seconds:.0f} s of audio)",
                  f"{no_cache:.2f} s · {audio_seconds / no_cache:,.0f} s of audio/s"))
 
-    saved_home = os.environ.get("CBREC_DATA_HOME")
-    features_home = tempfile.mkdtemp(prefix="cbrec-bench-features-")
-    os.environ["CBREC_DATA_HOME"] = features_home  # the kit is loaded already; only the feature cache goes here
-    try:
+    # the kit is loaded already; only the feature cache goes to a temporary data home, removed afterwards
+    with tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as features_home, \
+            mock.patch.dict(os.environ, {"CBREC_DATA_HOME": features_home}):
         started = time.perf_counter()
         log_mel_set(kit)
         cold = time.perf_counter() - started
@@ -98,15 +99,9 @@ def main() -> None:
             started = time.perf_counter()
             predict_songs(model, spectrograms, np.arange(n_songs), frames=frames, batch_size=64)
             seconds = time.perf_counter() - started
-            n_windows = sum(1 + max(n - frames, 0) // frames for n in spectrograms.n_frames)
+            n_windows = sum(len(song_windows(spectrograms[i], frames=frames)) for i in range(n_songs))
             rows.append((f"predict {name} ({n_windows} windows, how='average')",
                          f"{seconds:.2f} s · {n_windows / seconds:,.0f} windows/s"))
-    finally:
-        if saved_home is None:
-            os.environ.pop("CBREC_DATA_HOME", None)
-        else:
-            os.environ["CBREC_DATA_HOME"] = saved_home
-        shutil.rmtree(features_home, ignore_errors=True)
 
     print(f"profile {args.profile}: {n_songs} songs, {os.cpu_count()} CPUs, batch size {args.batch_size}, "
           f"{args.epochs} timed epochs after 1 warm-up")

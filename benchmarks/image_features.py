@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -97,10 +97,9 @@ def main() -> None:
     seconds = best_time(lambda: deep_features(subset, backbone="efficientnet_lite0", batch_size=args.batch_size), 2)
     report("deep_features, no cache (best of 2)", len(subset), seconds)
 
-    saved = os.environ.get("CBREC_DATA_HOME")
-    home = Path(tempfile.mkdtemp(prefix="cbrec-bench-features-"))
-    os.environ["CBREC_DATA_HOME"] = str(home)
-    try:
+    with tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as folder, \
+            mock.patch.dict(os.environ, {"CBREC_DATA_HOME": folder}):
+        home = Path(folder)
         start = time.perf_counter()
         cold = deep_features(subset, batch_size=args.batch_size, cache_key="benchmark")
         cold_seconds = time.perf_counter() - start
@@ -111,12 +110,6 @@ def main() -> None:
         report("deep_features, cold cache (compute + write)", len(subset), cold_seconds)
         report("deep_features, cache hit (best of 5)", len(subset), hit_seconds,
                f"  {1000 * hit_seconds:.1f} ms in all, {size / 1e3:.0f} kB file")
-    finally:
-        if saved is None:
-            os.environ.pop("CBREC_DATA_HOME", None)
-        else:
-            os.environ["CBREC_DATA_HOME"] = saved
-        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
