@@ -77,6 +77,7 @@ __all__ = [
     "ALL_ATTRACTIVENESS_FEATURES",
     "orb_descriptors",
     "VisualVocabulary",
+    "good_matches",
     "colour_histogram",
 ]
 
@@ -1023,6 +1024,60 @@ class VisualVocabulary:
     def fit_transform(self, descriptor_arrays) -> np.ndarray:
         """:meth:`fit` then :meth:`transform` on the same images."""
         return self.fit(descriptor_arrays).transform(descriptor_arrays)
+
+
+def _packed_descriptors(descriptors, name: str) -> np.ndarray:
+    d = np.asarray(descriptors)
+    if d.ndim != 2 or d.dtype != np.uint8:
+        raise ParameterError(
+            f"{name} must be packed binary descriptors, a uint8 array of shape (n, n_bytes) as orb_descriptors "
+            f"returns; got dtype {d.dtype} and shape {d.shape}."
+        )
+    return d
+
+
+def good_matches(query, candidate, *, ratio: float = 0.75) -> int:
+    """Number of a query's binary descriptors that find a distinctive match among a candidate's (Lowe's ratio test).
+
+    For every query descriptor ``q`` the two nearest candidate descriptors ``c₁, c₂`` by Hamming distance are
+    found (OpenCV's brute-force matcher); ``q`` counts as matched when ``d(q, c₁) < ratio · d(q, c₂)``, i.e.
+    when its best match is clearly better than the second best — a patch seen in both images (a shared logo),
+    not a generic corner that resembles many others. The count is the classic score of local-descriptor
+    retrieval (Lowe 2004, section 7.1); unlike a bag of visual words it compares descriptors directly, at a
+    cost that grows with the product of the two descriptor counts.
+
+    Parameters
+    ----------
+    query, candidate : np.ndarray [shape=(n, n_bytes), dtype=uint8]
+        Packed binary descriptors, e.g. from :func:`orb_descriptors`, with the same ``n_bytes``.
+    ratio : float in (0, 1]
+        Lowe's threshold (0.75 here, 0.8 in the paper); smaller is stricter.
+
+    Returns
+    -------
+    int
+        Between 0 and ``len(query)``; 0 when either image has fewer than two descriptors.
+
+    References
+    ----------
+    Lowe, D. G. (2004). Distinctive image features from scale-invariant keypoints. *IJCV*, 60(2), 91–110.
+    https://doi.org/10.1023/B:VISI.0000029664.99615.94
+    """
+    import cv2
+
+    query = _packed_descriptors(query, "query")
+    candidate = _packed_descriptors(candidate, "candidate")
+    if query.shape[1] != candidate.shape[1]:
+        raise ParameterError(
+            f"query descriptors have {query.shape[1]} bytes and candidate descriptors {candidate.shape[1]}; "
+            "compare descriptors of the same kind."
+        )
+    if not (isinstance(ratio, numbers.Real) and 0 < ratio <= 1):
+        raise ParameterError(f"ratio must be in (0, 1], got {ratio!r}.")
+    if len(query) == 0 or len(candidate) < 2:
+        return 0
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query, candidate, k=2)
+    return sum(1 for pair in pairs if len(pair) == 2 and pair[0].distance < ratio * pair[1].distance)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from cbrec_lab.vision import (
     attractiveness_table,
     colour_histogram,
     entropy,
+    good_matches,
     lbp_code,
     lbp_codes,
     lbp_histogram,
@@ -430,6 +431,28 @@ def test_orb_finds_descriptors_on_a_checkerboard_and_none_on_a_flat_image():
     assert flat.shape == (0, 32) and flat.dtype == np.uint8
     with pytest.raises(ParameterError, match="n_features"):
         orb_descriptors(checkerboard(), n_features=0)
+
+
+def test_good_matches_counts_distinctive_matches_by_lowe_ratio():
+    rng = np.random.default_rng(3)
+    candidate = rng.integers(0, 256, size=(50, 32), dtype=np.uint8)
+    # The first 10 query descriptors copy candidate rows (distance 0 < 0.75 × second best): all match.
+    # The other 20 are fresh random bit strings, nearly equidistant from every candidate row: none matches.
+    query = np.vstack([candidate[:10], rng.integers(0, 256, size=(20, 32), dtype=np.uint8)])
+    assert good_matches(query, candidate) == 10
+    # A copy that is also duplicated in the candidate set is not distinctive: the two best are both at 0.
+    assert good_matches(candidate[:1], np.vstack([candidate, candidate[:1]])) == 0
+    # A hand-made case: one query, candidates at Hamming distance 1 and 8 → ratio 1/8 passes, 1/1 does not.
+    q = np.zeros((1, 1), np.uint8)
+    assert good_matches(q, np.array([[0b1], [0xFF]], np.uint8)) == 1
+    assert good_matches(q, np.array([[0b1], [0b10]], np.uint8)) == 0
+    assert good_matches(query, candidate[:1]) == 0 and good_matches(query[:0], candidate) == 0
+    with pytest.raises(ParameterError, match="uint8"):
+        good_matches(query.astype(np.float32), candidate)
+    with pytest.raises(ParameterError, match="bytes"):
+        good_matches(query[:, :16], candidate)
+    with pytest.raises(ParameterError, match="ratio"):
+        good_matches(query, candidate, ratio=1.5)
 
 
 def random_descriptor_sets(seed, sizes=(40, 0, 25, 60)):
