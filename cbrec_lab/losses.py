@@ -14,6 +14,8 @@ name        class                       ``y_true`` of one song
 ``"cos"``   :class:`CosineLoss`         the WMF item factors ``y_i``
 ``"mcos"``  :class:`MCOSLoss`           the WMF item factors ``y_i``
 ``"wpe"``   :class:`WPELoss`            the packed quadratic form of :func:`wpe_targets` (``d² + d + 1``)
+``"bpr"``   :class:`BPRLoss`            ignored; ``y_pred`` is the score difference ``x̂_ui − x̂_uj`` of a
+                                        (user, positive, negative) triplet (VBPR and BPR-MF, lesson 10)
 ==========  ==========================  =====================================================================
 
 The losses use only ``keras.ops``, so they run under the TensorFlow, JAX and PyTorch backends, and compute
@@ -42,7 +44,9 @@ from .exceptions import ParameterError
 keras = import_keras()
 ops = keras.ops
 
-__all__ = ["EPSILON", "CosineLoss", "MCOSLoss", "WPELoss", "wpe_targets", "LOSSES", "get"]
+__all__ = [
+    "EPSILON", "CosineLoss", "MCOSLoss", "WPELoss", "wpe_targets", "BPRLoss", "bpr_loss", "LOSSES", "get",
+]
 
 #: Floor of a vector's norm when it is normalised, and guard added to the MCOS denominator.
 EPSILON = 1e-7
@@ -323,8 +327,45 @@ def wpe_targets(user_factors, confidence, *, max_elements: int = 50_000_000) -> 
     return packed
 
 
+def bpr_loss(y_true, y_pred):
+    """Per-triplet BPR loss ``−ln σ(x̂_uij) = softplus(−x̂_uij)`` of score differences ``y_pred``.
+
+    ``y_true`` is ignored (it only carries the batch size through ``model.fit``). ``softplus`` is evaluated
+    stably by every backend (no ``exp`` overflow for large differences). Returns a float32 tensor of the
+    shape of ``y_pred``.
+    """
+    del y_true
+    return ops.softplus(-ops.cast(y_pred, "float32"))
+
+
+@keras.saving.register_keras_serializable(package="cbrec_lab")
+class BPRLoss(keras.losses.Loss):
+    """Bayesian personalised ranking loss (Rendle et al. 2009): the negated BPR-OPT likelihood term.
+
+    Formula::
+
+        loss_b = −ln σ(x̂_uij) = ln(1 + exp(−x̂_uij)) = softplus(−x̂_uij),   x̂_uij = x̂_ui − x̂_uj
+
+    where ``y_pred`` holds the differences ``x̂_uij`` of a batch of triplets (user ``u``, positive ``i``,
+    sampled negative ``j``), as returned by the models of :mod:`cbrec_lab.models.ranking`; ``y_true`` is a
+    dummy and is ignored. Keras's default ``"sum_over_batch_size"`` reduction gives the batch mean. The
+    ``−λ‖Θ‖²`` part of BPR-OPT is not in the loss: the ranking models add it themselves.
+
+    Parameters
+    ----------
+    name, reduction, dtype
+        As for :class:`CosineLoss`.
+    """
+
+    def __init__(self, name: str = "bpr_loss", reduction: str = "sum_over_batch_size", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return bpr_loss(y_true, y_pred)
+
+
 #: The losses by name, as accepted by :func:`get`.
-LOSSES = {"mse": keras.losses.MeanSquaredError, "cos": CosineLoss, "mcos": MCOSLoss, "wpe": WPELoss}
+LOSSES = {"mse": keras.losses.MeanSquaredError, "cos": CosineLoss, "mcos": MCOSLoss, "wpe": WPELoss, "bpr": BPRLoss}
 
 
 def get(name: str, **kwargs) -> keras.losses.Loss:

@@ -2,8 +2,22 @@
 
 - :mod:`cbrec_lab.models.audio` — mel-spectrogram CNNs: the thesis's latent-factor CNN, a deeper
   van den Oord-style variant, the genre CNN, and transfer of a trained trunk to a new head.
+- :mod:`cbrec_lab.models.ranking` — pairwise ranking from implicit feedback: BPR-MF and VBPR (item content
+  features in the score), trained on sampled triplets with the BPR loss.
 """
 
 from .audio import deep_cnn, genre_cnn, thesis_cnn, transfer_trunk
+from .ranking import BPRMF, VBPR, BPRTriplets, RankingNet, ranking_model, sample_triplets
 
-__all__ = ["thesis_cnn", "deep_cnn", "genre_cnn", "transfer_trunk"]
+__all__ = [
+    "thesis_cnn",
+    "deep_cnn",
+    "genre_cnn",
+    "transfer_trunk",
+    "BPRMF",
+    "VBPR",
+    "BPRTriplets",
+    "RankingNet",
+    "ranking_model",
+    "sample_triplets",
+]

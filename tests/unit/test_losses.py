@@ -315,7 +315,7 @@ def test_wpe_loss_trains_item_factors_to_the_als_solution():
 
 
 def test_get_lists_the_valid_names():
-    assert set(LOSSES) == {"mse", "cos", "mcos", "wpe"}
+    assert set(LOSSES) == {"mse", "cos", "mcos", "wpe", "bpr"}
     with pytest.raises(ParameterError, match="'mse', 'cos', 'mcos', 'wpe'"):
         get("nope")
     with pytest.raises(ParameterError, match="Unknown loss"):
