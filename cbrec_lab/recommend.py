@@ -418,7 +418,8 @@ def content_scores(profile, features, *, aggregation: str = "max", k: int = 3) -
         filled = slots[None, :] < lengths[:, None]  # (chunk, width)
         positions = history.indptr[rows][:, None] + np.minimum(slots[None, :], lengths[:, None] - 1)
         members = history.indices[positions]  # profile items, padded by repeating the last one
-        similarity = unit[members] @ unit.T  # (chunk, width, n_items)
+        # one 2-D product (a batched 3-D matmul is an order of magnitude slower in numpy), then (chunk, width, n_items)
+        similarity = (unit[members.ravel()] @ unit.T).reshape(len(rows), width, n_items)
         similarity[~filled] = -np.inf
         if aggregation == "max":
             scores[rows] = similarity.max(axis=1)
