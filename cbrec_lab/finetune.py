@@ -319,8 +319,8 @@ def _run_on_images(model, images, *, size: int, batch_size: int, dtype, progress
     outputs = []
     for start in tqdm(range(0, len(items), batch_size), desc="activations", disable=not progress):
         batch = prepare_images(items[start : start + batch_size], size=size)
-        # A direct call, not predict_on_batch: no tracing per model and batch shape (see train._predict).
-        outputs.append(np.asarray(keras.ops.convert_to_numpy(model(batch, training=False)), dtype=dtype))
+        # predict_on_batch runs a traced graph: eager calls on 224-px batches of 32 kept ~3 GB resident.
+        outputs.append(np.asarray(model.predict_on_batch(batch), dtype=dtype))
     return np.concatenate(outputs)
 
 
