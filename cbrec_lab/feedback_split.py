@@ -1,0 +1,277 @@
+"""The evaluation split of VBPR (He & McAuley 2016, §5.3): one held-out item per user, "all items" and "cold start".
+
+:func:`split_all_items_and_cold_start` turns implicit feedback (a users × items matrix or a ``user_id`` /
+``item_id`` table) into:
+
+- **cold items**: a random ``cold_fraction`` of the catalogue; *all* their feedback is removed from training;
+- **all items** test: for every user with at least two positives on warm items, one of them drawn at random is
+  held out; the user's other warm positives are the training data;
+- **cold start** test: for every user with any positive on a cold item, one of them drawn at random is the
+  test item — an item with no training feedback at all.
+
+There is no validation item (the paper keeps one; add it with a second split of ``train`` if needed).
+
+The paper's AUC, per user ``u`` with test item ``i``::
+
+    AUC(u) = 1/|E(u)| · Σ_{(i, j) ∈ E(u)} δ(x̂_ui > x̂_uj),   E(u) = {(i, j) : j not a positive of u}
+    AUC = 1/|U| · Σ_{u ∈ U} AUC(u)
+
+where ``j`` runs over every catalogue item (warm and cold) that is not a positive of ``u`` (training, test or
+any other held-out positive), ties count one half, and ``U`` are the users with a test item in the setting.
+:func:`mean_auc` computes it with :func:`cbrec_lab.metrics.evaluate_rankings` (``metrics=("auc",)``), the
+same code as ``benchmarks/vbpr_vs_cornac.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .exceptions import ParameterError
+
+__all__ = ["FeedbackSplit", "SETTINGS", "split_all_items_and_cold_start", "mean_auc", "auc_per_user"]
+
+#: The two evaluation settings of the paper.
+SETTINGS = ("all", "cold")
+
+
+@dataclass(frozen=True)
+class FeedbackSplit:
+    """One held-out item per user for the "all items" and the "cold start" settings.
+
+    Attributes
+    ----------
+    train : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=float32]
+        Training positives (1.0): warm items only, without the all-items test items.
+    positives : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=float32]
+        Every positive pair (training, test and the other held-out cold positives).
+    test_all, test_cold : np.ndarray [shape=(n_users,), dtype=int64]
+        The test item of each user in each setting, ``-1`` for users without one.
+    cold_items : np.ndarray [dtype=int64]
+        Sorted indices of the cold items (no training feedback).
+    user_ids, item_ids : np.ndarray
+        The ids of the rows and columns (the table's ids, or ``0..n-1`` for a matrix input).
+    cold_fraction : float
+    seed : int
+    """
+
+    train: sp.csr_matrix
+    positives: sp.csr_matrix
+    test_all: np.ndarray
+    test_cold: np.ndarray
+    cold_items: np.ndarray
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+    cold_fraction: float
+    seed: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.train.shape
+
+    @property
+    def is_cold(self) -> np.ndarray:
+        """Boolean mask of the cold items, shape ``(n_items,)``."""
+        mask = np.zeros(self.shape[1], dtype=bool)
+        mask[self.cold_items] = True
+        return mask
+
+    def test(self, setting: str) -> np.ndarray:
+        """``test_all`` or ``test_cold`` (``setting`` "all" or "cold")."""
+        return self.test_all if _setting(setting) == "all" else self.test_cold
+
+    def test_users(self, setting: str) -> np.ndarray:
+        """Indices of the users with a test item in ``setting``."""
+        return np.flatnonzero(self.test(setting) >= 0)
+
+    def relevant(self, setting: str) -> sp.csr_matrix:
+        """The test items as a users × items matrix (one entry per test user)."""
+        test = self.test(setting)
+        users = np.flatnonzero(test >= 0)
+        return sp.csr_matrix((np.ones(users.size, dtype=np.float32), (users, test[users])), shape=self.shape)
+
+    def exclude(self, setting: str) -> sp.csr_matrix:
+        """Every positive of each user except its test item: the items left out of the AUC's comparisons."""
+        relevant = self.relevant(setting)
+        exclude = (self.positives - self.positives.multiply(relevant)).tocsr()
+        exclude.eliminate_zeros()
+        return exclude
+
+    def __repr__(self) -> str:
+        return (f"FeedbackSplit({self.shape[0]:,} users × {self.shape[1]:,} items, {self.positives.nnz:,} positives, "
+                f"{self.train.nnz:,} for training; {self.cold_items.size:,} cold items; "
+                f"{(self.test_all >= 0).sum():,} all-items and {(self.test_cold >= 0).sum():,} cold-start test "
+                f"users; seed {self.seed})")
+
+
+def _setting(setting) -> str:
+    if setting not in SETTINGS:
+        raise ParameterError(f"setting must be one of {SETTINGS}, got {setting!r}.")
+    return setting
+
+
+def _positive_matrix(interactions, user_ids, item_ids):
+    """(binary csr, user ids, item ids) from a sparse/dense matrix or a user_id/item_id table."""
+    if isinstance(interactions, pd.DataFrame):
+        missing = [c for c in ("user_id", "item_id") if c not in interactions.columns]
+        if missing:
+            raise ParameterError(f"interactions lacks the columns {missing}: a table needs user_id and item_id.")
+        if interactions[["user_id", "item_id"]].isna().any().any():
+            raise ParameterError("interactions has missing user_id or item_id values.")
+        users = pd.Index(pd.unique(interactions["user_id"]) if user_ids is None else user_ids)
+        items = pd.Index(pd.unique(interactions["item_id"]) if item_ids is None else item_ids)
+        for name, index in (("user_ids", users), ("item_ids", items)):
+            if not index.is_unique:
+                raise ParameterError(f"{name} must not repeat an id.")
+        rows, cols = users.get_indexer(interactions["user_id"]), items.get_indexer(interactions["item_id"])
+        if (rows < 0).any() or (cols < 0).any():
+            unknown = interactions.loc[(rows < 0) | (cols < 0), ["user_id", "item_id"]].iloc[0].tolist()
+            raise ParameterError(f"interactions has a (user_id, item_id) outside user_ids / item_ids: {unknown}.")
+        matrix = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(len(users), len(items)))
+        user_array, item_array = users.to_numpy(), items.to_numpy()
+    else:
+        if user_ids is not None or item_ids is not None:
+            raise ParameterError("user_ids and item_ids are only for a user_id / item_id table, not for a matrix.")
+        if sp.issparse(interactions):
+            matrix = sp.csr_matrix(interactions, dtype=np.float32, copy=True)
+        else:
+            array = np.asarray(interactions)
+            if array.ndim != 2 or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+                raise ParameterError(
+                    f"interactions must be a users × items matrix (2-d, numeric) or a user_id / item_id DataFrame, "
+                    f"got {type(interactions).__name__} of shape {array.shape} and dtype {array.dtype}.")
+            matrix = sp.csr_matrix(array.astype(np.float32))
+        if matrix.data.size and not np.isfinite(matrix.data).all():
+            raise ParameterError("interactions has NaN or infinite entries.")
+        user_array, item_array = np.arange(matrix.shape[0]), np.arange(matrix.shape[1])
+    matrix.eliminate_zeros()
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    matrix.sort_indices()
+    if matrix.nnz == 0:
+        raise ParameterError(f"interactions (shape {matrix.shape}) has no positive entry.")
+    return matrix, user_array, item_array
+
+
+def split_all_items_and_cold_start(
+    interactions,
+    *,
+    cold_fraction: float = 0.1,
+    seed: int = 0,
+    user_ids=None,
+    item_ids=None,
+) -> FeedbackSplit:
+    """Split implicit feedback as He & McAuley (2016) §5.3: cold items, one test item per user per setting.
+
+    Parameters
+    ----------
+    interactions : scipy.sparse matrix, array_like [shape=(n_users, n_items)], or pandas.DataFrame
+        Non-zero entries are the positives; or a table with ``user_id`` and ``item_id`` (duplicate pairs
+        count once).
+    cold_fraction : float in [0, 1)
+        Share of the catalogue's items (``round(cold_fraction · n_items)``) made cold: all their feedback leaves
+        training. Items of the catalogue without any feedback can be drawn too (as in the benchmark).
+    seed : int ≥ 0
+        Seeds the cold items and the test items: the same input and seed give the same split.
+    user_ids, item_ids : sequence, optional
+        Table input only: the order of the rows and columns, e.g. ``item_ids=kit.items.index`` so that the
+        columns match the rows of the item features (catalogue items without feedback included). Default: the
+        order of first appearance in the table.
+
+    Returns
+    -------
+    FeedbackSplit
+
+    Raises
+    ------
+    ParameterError
+        A bad ``cold_fraction`` or ``seed``, an input that is neither a matrix nor a user_id / item_id table,
+        no positive entry, ids outside ``user_ids``/``item_ids``.
+
+    Examples
+    --------
+    >>> x = np.ones((3, 10))
+    >>> split = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=0)
+    >>> split.cold_items.size, split.train[:, split.cold_items].nnz, len(split.test_users("all"))
+    (2, 0, 3)
+    """
+    if isinstance(cold_fraction, bool) or not isinstance(cold_fraction, Real) or not 0 <= cold_fraction < 1:
+        raise ParameterError(f"cold_fraction must be a number in [0, 1), got {cold_fraction!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
+    positives, users, items = _positive_matrix(interactions, user_ids, item_ids)
+    n_users, n_items = positives.shape
+    rng = np.random.default_rng(seed)
+    cold = np.zeros(n_items, dtype=bool)
+    cold[rng.choice(n_items, size=int(round(cold_fraction * n_items)), replace=False)] = True
+
+    test_all = np.full(n_users, -1, dtype=np.int64)
+    test_cold = np.full(n_users, -1, dtype=np.int64)
+    train_rows, train_cols = [], []
+    for u in range(n_users):
+        row = positives.indices[positives.indptr[u] : positives.indptr[u + 1]]
+        warm, cold_row = row[~cold[row]], row[cold[row]]
+        if cold_row.size:
+            test_cold[u] = rng.choice(cold_row)
+        if warm.size >= 2:
+            test_all[u] = rng.choice(warm)
+            warm = warm[warm != test_all[u]]
+        train_rows.append(np.full(warm.size, u, dtype=np.int64))
+        train_cols.append(warm.astype(np.int64))
+    rows, cols = np.concatenate(train_rows), np.concatenate(train_cols)
+    train = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_users, n_items))
+    return FeedbackSplit(
+        train=train, positives=positives.astype(np.float32), test_all=test_all, test_cold=test_cold,
+        cold_items=np.flatnonzero(cold).astype(np.int64), user_ids=np.asarray(users), item_ids=np.asarray(items),
+        cold_fraction=float(cold_fraction), seed=int(seed),
+    )
+
+
+def auc_per_user(scores, split: FeedbackSplit, setting: str) -> pd.Series:
+    """``AUC(u)`` of every user with a test item in ``setting`` (see the module docstring), indexed by user row.
+
+    Parameters
+    ----------
+    scores : np.ndarray [shape=(n_users, n_items)]
+        ``x̂_ui`` for every user and item of the split, higher is better.
+    split : FeedbackSplit
+    setting : "all" or "cold"
+    """
+    from .metrics import evaluate_rankings
+
+    if not isinstance(split, FeedbackSplit):
+        raise ParameterError(f"split must be a FeedbackSplit, got {type(split).__name__}.")
+    setting = _setting(setting)
+    scores = np.asarray(scores)
+    if scores.shape != split.shape:
+        raise ParameterError(f"scores must have the split's shape {split.shape}, got {scores.shape}.")
+    users = split.test_users(setting)
+    if users.size == 0:
+        return pd.Series([], dtype=float, name="auc", index=pd.Index([], dtype=np.int64, name="user"))
+    frame = evaluate_rankings(scores[users], split.relevant(setting)[users], k=1,
+                              exclude=split.exclude(setting)[users], metrics=("auc",))
+    return pd.Series(frame["auc"].to_numpy(), index=pd.Index(users, name="user"), name="auc")
+
+
+def mean_auc(scores, split: FeedbackSplit, setting: str) -> float:
+    """The paper's AUC: the mean of :func:`auc_per_user` over the test users of ``setting`` (NaN if none).
+
+    Parameters
+    ----------
+    scores : np.ndarray [shape=(n_users, n_items)]
+    split : FeedbackSplit
+    setting : "all" or "cold"
+
+    Examples
+    --------
+    >>> x = np.eye(4, dtype=int) + np.eye(4, k=1, dtype=int)
+    >>> split = split_all_items_and_cold_start(x, cold_fraction=0.0, seed=0)
+    >>> mean_auc(np.zeros(x.shape), split, "all")  # every comparison a tie
+    0.5
+    """
+    values = auc_per_user(scores, split, setting)
+    return float(values.mean()) if values.size else float("nan")

@@ -1,0 +1,138 @@
+"""The all-items / cold-start split of VBPR (He & McAuley 2016, §5.3) and its AUC."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from cbrec_lab.exceptions import ParameterError
+from cbrec_lab.feedback_split import FeedbackSplit, auc_per_user, mean_auc, split_all_items_and_cold_start
+from cbrec_lab.metrics import auc
+
+
+def random_feedback(n_users=60, n_items=40, density=0.2, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (rng.random((n_users, n_items)) < density).astype(np.float32)
+    x[:, 0] = 0.0  # an item nobody liked
+    return x
+
+
+def test_hand_made_split():
+    # 3 users × 6 items; item 5 has no feedback
+    x = np.array([[1, 1, 1, 0, 0, 0],
+                  [0, 1, 0, 1, 0, 0],
+                  [0, 0, 0, 0, 1, 0]])
+    split = split_all_items_and_cold_start(sp.csr_matrix(x), cold_fraction=0.0, seed=0)
+    assert split.cold_items.size == 0 and (split.test_cold == -1).all()
+    assert split.test_all[2] == -1  # a single positive stays in training
+    assert split.test_all[0] in (0, 1, 2) and split.test_all[1] in (1, 3)
+    train = split.train.toarray()
+    expected = x.copy()
+    expected[0, split.test_all[0]] = expected[1, split.test_all[1]] = 0
+    np.testing.assert_array_equal(train, expected)
+    np.testing.assert_array_equal(split.positives.toarray(), x)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_no_test_item_in_training_and_cold_items_have_no_training_feedback(seed):
+    x = random_feedback(seed=seed)
+    split = split_all_items_and_cold_start(x, cold_fraction=0.25, seed=seed)
+    assert split.cold_items.size == 10 and np.all(np.diff(split.cold_items) > 0)
+    train = split.train.toarray()
+    assert train[:, split.cold_items].sum() == 0
+    assert (train <= x).all()  # training pairs are positives
+    cold = split.is_cold
+    for u in range(x.shape[0]):
+        warm = np.flatnonzero(x[u] * ~cold)
+        cold_pos = np.flatnonzero(x[u] * cold)
+        if warm.size >= 2:
+            i = split.test_all[u]
+            assert i in warm and train[u, i] == 0
+            assert train[u].sum() == warm.size - 1
+        else:
+            assert split.test_all[u] == -1 and train[u].sum() == warm.size
+        if cold_pos.size:
+            assert split.test_cold[u] in cold_pos and train[u, split.test_cold[u]] == 0
+        else:
+            assert split.test_cold[u] == -1
+
+
+def test_same_seed_same_split_other_seed_other_split():
+    x = random_feedback()
+    a = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=5)
+    b = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=5)
+    c = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=6)
+    np.testing.assert_array_equal(a.cold_items, b.cold_items)
+    np.testing.assert_array_equal(a.test_all, b.test_all)
+    np.testing.assert_array_equal(a.test_cold, b.test_cold)
+    assert (a.train != b.train).nnz == 0
+    assert not np.array_equal(a.cold_items, c.cold_items) or not np.array_equal(a.test_all, c.test_all)
+
+
+def test_table_input_with_a_catalogue_order():
+    table = pd.DataFrame({"user_id": ["u1", "u1", "u1", "u2", "u2", "u2"],
+                          "item_id": ["b", "c", "c", "a", "b", "d"]})  # ("u1", "c") twice: one positive
+    split = split_all_items_and_cold_start(table, cold_fraction=0.0, seed=0, item_ids=["a", "b", "c", "d", "e"])
+    assert split.shape == (2, 5)
+    assert list(split.user_ids) == ["u1", "u2"] and list(split.item_ids) == ["a", "b", "c", "d", "e"]
+    assert split.positives.nnz == 5 and split.positives.toarray()[:, 4].sum() == 0
+    assert split.train.nnz == 3
+    with pytest.raises(ParameterError, match="outside"):
+        split_all_items_and_cold_start(table, item_ids=["a", "b"])
+
+
+def test_mean_auc_is_the_papers_auc():
+    x = random_feedback(n_users=30, n_items=25, density=0.3, seed=3)
+    split = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=0)
+    scores = np.random.default_rng(1).normal(size=x.shape)
+    for setting, test in (("all", split.test_all), ("cold", split.test_cold)):
+        users = np.flatnonzero(test >= 0)
+        by_hand = []
+        for u in users:
+            i = test[u]
+            negatives = np.flatnonzero(x[u] == 0)  # every item that is not a positive of u, warm or cold
+            x_ui, x_uj = scores[u, i], scores[u, negatives]
+            by_hand.append(np.mean((x_ui > x_uj) + 0.5 * (x_ui == x_uj)))
+            other_positives = np.flatnonzero(x[u] * (np.arange(25) != i))
+            assert by_hand[-1] == pytest.approx(auc(scores[u], [i], exclude=other_positives))
+        per_user = auc_per_user(scores, split, setting)
+        np.testing.assert_array_equal(per_user.index, users)
+        np.testing.assert_allclose(per_user.to_numpy(), by_hand)
+        assert mean_auc(scores, split, setting) == pytest.approx(np.mean(by_hand))
+    assert mean_auc(x.astype(float), split, "all") == 1.0  # scoring the positives first
+    assert mean_auc(np.zeros(x.shape), split, "cold") == 0.5  # all ties
+
+
+def test_no_cold_test_user_gives_nan():
+    split = split_all_items_and_cold_start(np.eye(5) + np.eye(5, k=1), cold_fraction=0.0)
+    assert np.isnan(mean_auc(np.zeros((5, 5)), split, "cold"))
+    assert isinstance(split, FeedbackSplit) and "5 users" in repr(split)
+
+
+@pytest.mark.parametrize(
+    "interactions, kwargs, message",
+    [
+        (np.ones((3, 4)), {"cold_fraction": 1.0}, "cold_fraction"),
+        (np.ones((3, 4)), {"cold_fraction": -0.1}, "cold_fraction"),
+        (np.ones((3, 4)), {"seed": -1}, "seed"),
+        (np.ones((3, 4)), {"seed": 1.5}, "seed"),
+        (np.zeros((3, 4)), {}, "no positive"),
+        (np.ones(4), {}, "users × items"),
+        (np.ones((3, 4)), {"item_ids": [1, 2, 3, 4]}, "only for a user_id"),
+        (pd.DataFrame({"user": [1], "item_id": [2]}), {}, "user_id"),
+        (np.array([[1.0, np.nan]]), {}, "NaN"),
+    ],
+)
+def test_bad_input_is_refused(interactions, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        split_all_items_and_cold_start(interactions, **kwargs)
+
+
+def test_bad_scores_or_setting_are_refused():
+    split = split_all_items_and_cold_start(np.ones((3, 4)), cold_fraction=0.25)
+    with pytest.raises(ParameterError, match="setting"):
+        mean_auc(np.zeros((3, 4)), split, "warm")
+    with pytest.raises(ParameterError, match="shape"):
+        mean_auc(np.zeros((3, 5)), split, "all")
+    with pytest.raises(ParameterError, match="FeedbackSplit"):
+        mean_auc(np.zeros((3, 4)), {"train": None}, "all")
