@@ -231,40 +231,59 @@ def split_all_items_and_cold_start(
     )
 
 
-def auc_per_user(scores, split: FeedbackSplit, setting: str) -> pd.Series:
+def auc_per_user(scores, split: FeedbackSplit, setting: str, *, batch_users: int = 1024) -> pd.Series:
     """``AUC(u)`` of every user with a test item in ``setting`` (see the module docstring), indexed by user row.
 
     Parameters
     ----------
-    scores : np.ndarray [shape=(n_users, n_items)]
-        ``x̂_ui`` for every user and item of the split, higher is better.
+    scores : np.ndarray [shape=(n_users, n_items)] or callable
+        ``x̂_ui`` for every user and item of the split, higher is better; or a function
+        ``scores(users) -> np.ndarray [shape=(len(users), n_items)]`` of user row indices (e.g. a fitted model's
+        ``score``), called on batches of ``batch_users`` test users, so that memory stays proportional to the
+        batch on catalogues too big for a full users × items matrix.
     split : FeedbackSplit
     setting : "all" or "cold"
+    batch_users : int > 0
+        Users scored and ranked at a time.
     """
     from .metrics import evaluate_rankings
 
     if not isinstance(split, FeedbackSplit):
         raise ParameterError(f"split must be a FeedbackSplit, got {type(split).__name__}.")
     setting = _setting(setting)
-    scores = np.asarray(scores)
-    if scores.shape != split.shape:
-        raise ParameterError(f"scores must have the split's shape {split.shape}, got {scores.shape}.")
+    if isinstance(batch_users, bool) or not isinstance(batch_users, Integral) or batch_users < 1:
+        raise ParameterError(f"batch_users must be a positive integer, got {batch_users!r}.")
+    if not callable(scores):
+        scores = np.asarray(scores)
+        if scores.shape != split.shape:
+            raise ParameterError(f"scores must have the split's shape {split.shape}, got {scores.shape}.")
     users = split.test_users(setting)
     if users.size == 0:
         return pd.Series([], dtype=float, name="auc", index=pd.Index([], dtype=np.int64, name="user"))
-    frame = evaluate_rankings(scores[users], split.relevant(setting)[users], k=1,
-                              exclude=split.exclude(setting)[users], metrics=("auc",))
-    return pd.Series(frame["auc"].to_numpy(), index=pd.Index(users, name="user"), name="auc")
+    relevant, exclude = split.relevant(setting), split.exclude(setting)
+    values = []
+    for start in range(0, users.size, batch_users):
+        batch = users[start : start + batch_users]
+        block = np.asarray(scores(batch)) if callable(scores) else scores[batch]
+        if block.shape != (batch.size, split.shape[1]):
+            raise ParameterError(f"scores(users) must return shape (len(users), n_items) = ({batch.size}, "
+                                 f"{split.shape[1]}), got {block.shape}.")
+        frame = evaluate_rankings(block, relevant[batch], k=1, exclude=exclude[batch], metrics=("auc",),
+                                  batch_users=batch_users)
+        values.append(frame["auc"].to_numpy())
+    return pd.Series(np.concatenate(values), index=pd.Index(users, name="user"), name="auc")
 
 
-def mean_auc(scores, split: FeedbackSplit, setting: str) -> float:
+def mean_auc(scores, split: FeedbackSplit, setting: str, *, batch_users: int = 1024) -> float:
     """The paper's AUC: the mean of :func:`auc_per_user` over the test users of ``setting`` (NaN if none).
 
     Parameters
     ----------
-    scores : np.ndarray [shape=(n_users, n_items)]
+    scores : np.ndarray [shape=(n_users, n_items)] or callable ``scores(users)``
+        As for :func:`auc_per_user`.
     split : FeedbackSplit
     setting : "all" or "cold"
+    batch_users : int > 0
 
     Examples
     --------
@@ -273,5 +292,5 @@ def mean_auc(scores, split: FeedbackSplit, setting: str) -> float:
     >>> mean_auc(np.zeros(x.shape), split, "all")  # every comparison a tie
     0.5
     """
-    values = auc_per_user(scores, split, setting)
+    values = auc_per_user(scores, split, setting, batch_users=batch_users)
     return float(values.mean()) if values.size else float("nan")

@@ -136,3 +136,31 @@ def test_bad_scores_or_setting_are_refused():
         mean_auc(np.zeros((3, 5)), split, "all")
     with pytest.raises(ParameterError, match="FeedbackSplit"):
         mean_auc(np.zeros((3, 4)), {"train": None}, "all")
+
+
+def test_a_scorer_called_on_user_batches_gives_the_same_auc():
+    x = random_feedback(n_users=30, n_items=25, density=0.3, seed=4)
+    split = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=1)
+    scores = np.random.default_rng(2).normal(size=x.shape)
+    calls = []
+
+    def scorer(users):
+        calls.append(np.asarray(users).copy())
+        return scores[users]
+
+    for setting in ("all", "cold"):
+        calls.clear()
+        expected = auc_per_user(scores, split, setting)
+        got = auc_per_user(scorer, split, setting, batch_users=7)
+        pd.testing.assert_series_equal(got, expected)
+        assert max(len(c) for c in calls) <= 7
+        np.testing.assert_array_equal(np.concatenate(calls), split.test_users(setting))  # test users only
+        assert mean_auc(scorer, split, setting, batch_users=4) == pytest.approx(mean_auc(scores, split, setting))
+
+
+def test_a_scorer_of_the_wrong_shape_or_a_bad_batch_size_is_refused():
+    split = split_all_items_and_cold_start(np.ones((3, 4)), cold_fraction=0.25)
+    with pytest.raises(ParameterError, match=r"scores\(users\) must return shape"):
+        mean_auc(lambda users: np.zeros((len(users), 3)), split, "all")
+    with pytest.raises(ParameterError, match="batch_users"):
+        mean_auc(np.zeros((3, 4)), split, "all", batch_users=0)
