@@ -106,6 +106,17 @@ def check_synthesiser() -> Check:
     return Check("music synthesiser", "ok", f"tinysoundfont {importlib.metadata.version('tinysoundfont')}")
 
 
+def check_spark() -> Check:
+    """Lesson 12's Spark cells need pyspark (the ``spark`` extra) and a Java 17+ runtime; the rest do not."""
+    from .spark import INSTALL_HINT, spark_available
+
+    ok, reason = spark_available()
+    if ok:
+        return Check("spark", "ok", reason)
+    return Check("spark", "warn", reason.replace(f" {INSTALL_HINT}", "").rstrip(".") + "; lesson 12 skips its Spark cells",
+                 INSTALL_HINT)
+
+
 def check_data_home(report: EnvironmentReport) -> Check:
     """The data home is writable and has room for the kits."""
     try:
@@ -163,6 +174,7 @@ def run_checks(*, probe_network: bool = True) -> tuple[EnvironmentReport, list[C
         check_backend(report),
         check_kernel(),
         check_synthesiser(),
+        check_spark(),
         check_profile(),
         check_data_home(report),
         check_network(report),

@@ -118,7 +118,8 @@ logger.repl.level = error
 _LOG_BYTES = 5 << 20
 
 INSTALL_HINT = (
-    "Install the Spark extra (`pip install \"cbrec-lab[spark]\"`, or `pip install \"pyspark>=4.0\"`) and a Java "
+    "Install the Spark extra (`pip install -c constraints.txt -e \".[spark]\"` in a checkout, `pip install "
+    "\"cbrec-lab[spark]\"` elsewhere) and a Java "
     f"{MIN_JAVA}+ runtime (e.g. `apt-get install openjdk-17-jre-headless`, `conda install openjdk=17`, or "
     "https://adoptium.net), then point JAVA_HOME at it or put `java` on the PATH."
 )

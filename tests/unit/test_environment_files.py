@@ -79,7 +79,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     # CI may prepare the environment first (a second Keras backend for the backend test), then runs exactly
     # the README's test command, last.
     assert ci_commands[-1] == "make test"
-    assert ci_commands[:-1] in ([], ["make setup", ".venv/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0"])
+    assert ci_commands[:-1] in ([], ["make setup", ".venv/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0",
+                                     '.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[spark]"'])
     assert re.search(r"^make test$", readme, re.M) and re.search(r"^make course$", readme, re.M)
     makefile = (ROOT / "Makefile").read_text()
     assert "-c constraints.txt" in makefile and "pytest" in makefile

@@ -344,3 +344,31 @@ def test_feature_extraction_errors(session, audio_files, tmp_path):
         S.extract_features_spark(audio_files, output=tmp_path / "taken", session=session)
     with pytest.raises(ParameterError, match="No Parquet folder"):
         S.read_features(tmp_path / "nothing", session=session)
+
+
+# ------------------------------------------------------------------------------------------- setup
+def test_doctor_reports_spark_as_a_warning_with_the_fix(monkeypatch, tmp_path):
+    from cbrec_lab.doctor import check_spark
+
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))  # no bin/java there
+    result = check_spark()
+    assert result.status == "warn" and "lesson 12 skips its Spark cells" in result.detail
+    assert "[spark]" in result.fix and "openjdk" in result.fix
+
+
+def test_the_spark_extra_is_pinned_and_installed_where_the_lesson_runs():
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).resolve().parents[2]
+    (requirement,) = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]["spark"]
+    req = Requirement(requirement)
+    assert req.name == "pyspark" and all(s.operator == ">=" for s in req.specifier), "a lower bound only"
+    pins = dict(line.split("==") for line in (root / "constraints.txt").read_text().splitlines() if "==" in line)
+    assert req.specifier.contains(pins["pyspark"]) and "py4j" in pins
+    install = '-c constraints.txt -e ".[spark]"'
+    assert install in (root / ".ci" / "run").read_text() and install in (root / "binder" / "postBuild").read_text()
+    for env in ("environment.yml", "binder/environment.yml"):
+        assert "- openjdk=17" in (root / env).read_text(), env
