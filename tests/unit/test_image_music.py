@@ -1,0 +1,107 @@
+"""The three-stage image→music recommender, its baselines, the keyword ground truth and hit rate@10."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cbrec_lab import image_music as im
+from cbrec_lab.exceptions import ParameterError
+
+
+def test_nearest_images_by_euclidean_distance_with_exclusion_and_ties():
+    images = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [3.0, 3.0]])
+    queries = np.array([[0.1, 0.0], [0.5, 0.5]])
+    assert im.nearest_images(queries, images, k=2).tolist() == [[0, 1], [0, 1]]  # second: 0, 1, 2 tie → low index
+    assert im.nearest_images(queries, images, k=3, exclude=np.array([0, -1])).tolist() == [[1, 2, 3], [0, 1, 2]]
+    leave_one_out = im.nearest_images(images, images, k=1, exclude=np.arange(4))
+    assert leave_one_out.ravel().tolist() == [1, 0, 0, 1]
+
+
+def test_nearest_images_bad_inputs():
+    with pytest.raises(ParameterError, match="same backbone"):
+        im.nearest_images(np.zeros((1, 3)), np.zeros((2, 2)))
+    with pytest.raises(ParameterError, match="only 1 can be retrieved"):
+        im.nearest_images(np.zeros((1, 2)), np.zeros((2, 2)), k=2, exclude=np.array([0]))
+    with pytest.raises(ParameterError, match="NaN"):
+        im.nearest_images(np.full((1, 2), np.nan), np.zeros((2, 2)))
+    with pytest.raises(ParameterError, match="exclude"):
+        im.nearest_images(np.zeros((2, 2)), np.zeros((3, 2)), exclude=np.array([0]))
+
+
+def test_three_stage_lists_take_two_new_songs_per_retrieved_image():
+    # 2 images × 5 songs; image 0 likes songs 0 > 1 > 2, image 1 likes songs 1 > 0 > 4
+    scores = np.array([[5.0, 4.0, 3.0, 0.0, 0.0],
+                       [4.0, 5.0, 0.0, 1.0, 3.0]])
+    retrieved = np.array([[0, 1], [1, 0]])
+    lists = im.three_stage_lists(retrieved, scores, per_image=2)
+    # query 0: image 0 → 0, 1; image 1 would take 1, 0 again → takes its next best new songs 4, 3
+    assert lists.tolist() == [[0, 1, 4, 3], [1, 0, 2, 3]]
+
+
+def test_three_stage_ties_go_to_the_tie_break_then_the_lower_index():
+    scores = np.array([[1.0, 0.0, 0.0, 0.0]])
+    lists = im.three_stage_lists(np.array([[0]]), scores, per_image=3)
+    assert lists.tolist() == [[0, 1, 2]]
+    lists = im.three_stage_lists(np.array([[0]]), scores, per_image=3, tie_break=np.array([0.0, 1.0, 5.0, 9.0]))
+    assert lists.tolist() == [[0, 3, 2]]
+
+
+def test_three_stage_bad_inputs():
+    with pytest.raises(ParameterError, match="outside"):
+        im.three_stage_lists(np.array([[2]]), np.zeros((2, 3)))
+    with pytest.raises(ParameterError, match="only 3 songs"):
+        im.three_stage_lists(np.array([[0, 1]]), np.zeros((2, 3)), per_image=2)
+    with pytest.raises(ParameterError, match="integer"):
+        im.three_stage_lists(np.array([[0.0]]), np.zeros((2, 3)))
+    with pytest.raises(ParameterError, match="tie_break"):
+        im.three_stage_lists(np.array([[0]]), np.zeros((2, 3)), tie_break=[1, 2])
+
+
+def test_embedding_and_keyword_match_scores():
+    scores = im.embedding_scores(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0], [0.0, 1.0]]))
+    np.testing.assert_allclose(scores, [[-5.0, -1.0]])
+    weights = pd.DataFrame({"love": [1.5, 0.0, 2.0], "rose": [0.0, 1.0, 0.0]}, index=["s1", "s2", "s3"])
+    np.testing.assert_allclose(im.keyword_match_scores(["rose", "love"], weights), [[0, 1, 0], [1.5, 0, 2]])
+    with pytest.raises(ParameterError, match="snow"):
+        im.keyword_match_scores(["snow"], weights)
+
+
+def test_popular_list_is_the_same_for_every_query():
+    lists = im.popular_list(np.array([3, 9, 9, 1]), 2, k=3)
+    assert lists.tolist() == [[1, 2, 0], [1, 2, 0]]
+    with pytest.raises(ParameterError, match="at least k"):
+        im.popular_list(np.array([1, 2]), 1, k=3)
+
+
+def test_song_tokens_and_word_forms():
+    assert im.song_tokens(["blue hills"], normalise={"hills": "mountain"}.get) == [["blue", "mountain"]]
+    assert im.song_tokens(["blue hills"]) == [["blue", "hills"]]
+    assert im.word_forms("roses") >= {"roses", "rose"} and im.word_forms("berries") >= {"berry"}
+    assert im.word_forms("glass") == {"glass"}
+    with pytest.raises(ParameterError):
+        im.song_tokens([None])
+
+
+def test_keyword_ground_truth_matches_related_words_and_their_singulars():
+    song_words = [["roses", "red"], ["night"], ["dark", "hills"], []]
+    related = {"rose": ["rose", "red"], "mountain": ["mountain", "hill"], "night": ["night", "dark"]}
+    truth = im.keyword_ground_truth(["rose", "mountain", "night"], song_words, related)
+    assert truth.tolist() == [[True, False, False, False], [False, False, True, False], [False, True, True, False]]
+    with pytest.raises(ParameterError, match="snow"):
+        im.keyword_ground_truth(["snow"], song_words, related)
+
+
+def test_hit_rates_and_the_table_by_hand():
+    relevant = np.array([[True, False, False, False],
+                         [False, False, False, True],
+                         [False, False, False, False]])
+    lists = np.array([[1, 0], [1, 2], [0, 1]])
+    hits = im.hit_rates(lists, relevant)
+    assert hits[:2].tolist() == [1.0, 0.0] and np.isnan(hits[2])
+    table = im.hit_rate_table({"A": lists, "B": np.array([[1, 2], [3, 0], [0, 1]])}, {5: relevant})
+    assert table.loc[5, "A"] == 0.5 and table.loc[5, "B"] == 0.5  # the query without relevant songs is skipped
+    assert table.index.name == "n"
+    with pytest.raises(ParameterError, match="song indices"):
+        im.hit_rates(np.array([[4]]), relevant[:1])
+    with pytest.raises(ParameterError, match="one row per query"):
+        im.hit_rates(lists[:2], relevant)
