@@ -108,13 +108,14 @@ def nearest_images(query_descriptors, image_descriptors, *, k: int = 5, exclude=
         raise ParameterError(f"descriptors of length {q.shape[1]} and {x.shape[1]}: use the same backbone for both.")
     k = _positive_int(k, name="k")
     distance = cdist(q, x)
+    available = len(x)
     if exclude is not None:
         exclude = np.asarray(exclude)
         if exclude.shape != (len(q),) or not np.issubdtype(exclude.dtype, np.integer) or (exclude >= len(x)).any():
             raise ParameterError(f"exclude must give one image index (or −1) per query, got shape {exclude.shape}.")
         rows = np.flatnonzero(exclude >= 0)
         distance[rows, exclude[rows]] = np.inf
-    available = len(x) - (exclude is not None and bool((np.asarray(exclude) >= 0).any()))
+        available -= int(rows.size > 0)
     if k > available:
         raise ParameterError(f"k={k} images requested, but only {available} can be retrieved.")
     order = np.lexsort((np.broadcast_to(np.arange(len(x)), distance.shape), distance), axis=1)
@@ -258,10 +259,10 @@ def keyword_ground_truth(query_keywords: Sequence[str], song_words: Sequence[Seq
     missing = sorted(set(query_keywords) - set(related))
     if missing:
         raise ParameterError(f"no related words for the keyword(s) {missing[:5]}.")
+    if len(song_words) == 0:
+        raise ParameterError("song_words must not be empty.")
     forms = [set().union(*(word_forms(w) for w in words)) if len(words) else set() for words in song_words]
     by_keyword = {key: np.array([bool(f & set(words)) for f in forms]) for key, words in related.items()}
-    if not forms:
-        raise ParameterError("song_words must not be empty.")
     return np.stack([by_keyword[key] for key in query_keywords])
 
 

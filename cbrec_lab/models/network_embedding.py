@@ -298,12 +298,15 @@ def frequent_keywords(documents, n_keywords: int = 72, *, always: Sequence[str] 
     """
     docs = _documents(documents, name="documents")
     n_keywords = _positive_int(n_keywords, name="n_keywords")
+    if isinstance(always, str):
+        raise ParameterError(f"always must be a sequence of words, got the string {always!r}.")
     counts = Counter(token for doc in docs for token in doc)
     ranked = sorted(counts, key=lambda t: (-counts[t], t))
-    kept = [t for t in ranked if t in set(always)]
+    required = set(always)
+    kept = [t for t in ranked if t in required]
     if len(kept) > n_keywords:
         raise ParameterError(f"{len(kept)} 'always' keywords occur in the documents, more than n_keywords={n_keywords}.")
-    others = [t for t in ranked if t not in set(kept)][: n_keywords - len(kept)]
+    others = [t for t in ranked if t not in required][: n_keywords - len(kept)]
     chosen = set(kept) | set(others)
     return [t for t in ranked if t in chosen]
 
@@ -444,6 +447,10 @@ def line_sgd_step(
     negatives : np.ndarray [shape=(batch, K), dtype=int]
     learning_rate : float
         :math:`\\rho` for this step.
+
+    Notes
+    -----
+    The inner loop of :func:`train_line`: it does not validate its arguments (``train_line`` does).
     """
     u = vertex[sources]                                             # (B, d)
     contexts = np.concatenate([targets[:, None], negatives], axis=1)  # (B, 1 + K): the target, then negatives
