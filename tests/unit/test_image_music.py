@@ -105,3 +105,28 @@ def test_hit_rates_and_the_table_by_hand():
         im.hit_rates(np.array([[4]]), relevant[:1])
     with pytest.raises(ParameterError, match="one row per query"):
         im.hit_rates(lists[:2], relevant)
+
+
+def test_end_to_end_an_image_gets_the_songs_of_its_keyword():
+    from cbrec_lab.models import line_embedding, song_keyword_image_network, train_line
+
+    rng = np.random.default_rng(0)
+    song_ids = [f"s{i}" for i in range(12)]
+    song_words = [["snow", "winter"]] * 3 + [["snow"]] * 3 + [["sea", "shore"]] * 3 + [["sea"]] * 3
+    image_ids = [f"i{i}" for i in range(8)]
+    image_keywords = ["snow"] * 4 + ["sea"] * 4
+    network = song_keyword_image_network(song_ids, song_words, image_ids, image_keywords,
+                                         keywords=["snow", "winter", "sea", "shore"])
+    first = train_line(network, order=1, dim=8, samples=40_000, seed=1)
+    second = train_line(network, order=2, dim=8, samples=40_000, seed=2)
+    vectors = line_embedding(first, second)
+    songs, images = network.vertices("song"), network.vertices("image")
+    # descriptors: two visual clusters; the queries are new images near each cluster
+    descriptors = np.r_[rng.normal(0, 0.1, (4, 5)), rng.normal(3, 0.1, (4, 5))]
+    queries = np.r_[rng.normal(0, 0.1, (1, 5)), rng.normal(3, 0.1, (1, 5))]
+    retrieved = im.nearest_images(queries, descriptors, k=2)
+    assert (retrieved[0] < 4).all() and (retrieved[1] >= 4).all()
+    lists = im.three_stage_lists(retrieved, im.embedding_scores(vectors[images], vectors[songs]), per_image=2)
+    assert set(lists[0]) <= set(range(6)) and set(lists[1]) <= set(range(6, 12))
+    relevant = im.keyword_ground_truth(["snow", "sea"], song_words, {"snow": ["snow", "winter"], "sea": ["sea"]})
+    assert im.hit_rates(lists, relevant).tolist() == [1.0, 1.0]
