@@ -123,7 +123,8 @@ def nearest_images(query_descriptors, image_descriptors, *, k: int = 5, exclude=
 
 
 def embedding_scores(image_vectors, song_vectors) -> np.ndarray:
-    """Stage-3 scores of the proposed model: :math:`-\\lVert \\vec e_{image} - \\vec e_{song} \\rVert_2` (higher is closer).
+    """Stage-3 scores of the proposed model: :math:`-\\lVert \\vec e_{image} - \\vec e_{song} \\rVert_2`
+    (higher is closer).
 
     Returns
     -------
@@ -284,7 +285,8 @@ def hit_rates(lists, relevant) -> np.ndarray:
     relevant = np.asarray(relevant, dtype=bool)
     if lists.ndim != 2 or relevant.ndim != 2 or len(lists) != len(relevant):
         raise ParameterError(f"lists {lists.shape} and relevant {relevant.shape} must be 2-D with one row per query.")
-    if not np.issubdtype(lists.dtype, np.integer) or (lists.size and (lists.min() < 0 or lists.max() >= relevant.shape[1])):
+    out_of_range = lists.size and (lists.min() < 0 or lists.max() >= relevant.shape[1])
+    if not np.issubdtype(lists.dtype, np.integer) or out_of_range:
         raise ParameterError(f"lists must hold song indices in [0, {relevant.shape[1]}).")
     hits = relevant[np.arange(len(lists))[:, None], lists].any(axis=1).astype(np.float64)
     hits[~relevant.any(axis=1)] = np.nan

@@ -42,7 +42,9 @@ import scipy.sparse as sp
 from ..config import offline
 from ..exceptions import CbrecError, ParameterError
 
-__all__ = ["ASSOCIATIONS", "association_vocabulary", "related_words", "conceptnet_related", "RelatednessUnavailableError"]
+__all__ = [
+    "ASSOCIATIONS", "association_vocabulary", "related_words", "conceptnet_related", "RelatednessUnavailableError",
+]
 
 
 class RelatednessUnavailableError(CbrecError):

@@ -34,7 +34,8 @@ def check_alias_table(answer: Any) -> tuple[bool, str]:
         threshold, alias = (np.asarray(x) for x in got)
         n = len(weights)
         if threshold.shape != (n,) or alias.shape != (n,):
-            return False, f"{call}: threshold and alias need one entry per outcome ({n}), got {threshold.shape}, {alias.shape}."
+            return False, (f"{call}: threshold and alias need one entry per outcome ({n}), got {threshold.shape}, "
+                           f"{alias.shape}.")
         if not np.issubdtype(alias.dtype, np.integer) or alias.min() < 0 or alias.max() >= n:
             return False, f"{call}: alias must hold outcome indices in [0, {n})."
         if (threshold < -1e-12).any() or (threshold > 1 + 1e-12).any():
@@ -74,18 +75,21 @@ def check_line_step(answer: Any) -> tuple[bool, str]:
         new_u, new_target, new_negatives = (np.asarray(x, float) for x in got)
         if new_u.shape != (d,) or new_target.shape != (d,) or new_negatives.shape != (k, d):
             return False, f"{call}: shapes must stay ({d},), ({d},) and ({k}, {d})."
-        if np.allclose(new_u, vertex[0]) and np.allclose(new_target, context[0]) and np.allclose(new_negatives, context[1:]):
+        right_target = np.allclose(new_target, context[0])
+        if np.allclose(new_u, vertex[0]) and right_target and np.allclose(new_negatives, context[1:]):
             continue
         sigma = 1 / (1 + np.exp(-(ctx @ u)))
         g = rate * (np.r_[1.0, np.zeros(k)] - sigma)
         if np.allclose(new_u, u - g @ ctx) or np.allclose(new_target, ctx[0] - g[0] * u):
-            return False, f"{call}: a sign is flipped — g_c = ρ(y_c − σ(u′_c·u)) is added: it is gradient *ascent* on log σ."
+            return False, (f"{call}: a sign is flipped — g_c = ρ(y_c − σ(u′_c·u)) is added: it is gradient "
+                           "*ascent* on log σ.")
         late = ctx[0] + g[0] * vertex[0]
         if np.allclose(new_u, vertex[0]) and np.allclose(new_target, late):
             return False, (f"{call}: the context vectors must move with the *old* u; you updated u first and used the "
                            "new one (keep a copy, or compute every g before changing anything).")
         if np.allclose(new_u, vertex[0]) and np.allclose(new_target, context[0]):
-            return False, f"{call}: u and the target are right, but the negatives should move by g_n·u with g_n = −ρσ(u′_n·u)."
+            return False, (f"{call}: u and the target are right, but the negatives should move by g_n·u with "
+                           "g_n = −ρσ(u′_n·u).")
         return False, (f"{call}: expected u → {np.round(vertex[0], 4).tolist()}, got {np.round(new_u, 4).tolist()}. "
                        "Compute g_c = ρ(y_c − σ(u′_c·u)) for the target (y = 1) and each negative (y = 0).")
     return True, ("Right — that is the whole of LINE's learning: one logistic regression per sampled arc, which "
@@ -122,5 +126,6 @@ def check_hit_rate(answer: Any) -> tuple[bool, str]:
         return False, f"{call}: query 2 has no relevant song at all — leave it out, it cannot be hit or missed."
     precision = np.mean([relevant[q, lists[q]].mean() for q in (0, 1, 3)])
     if np.isclose(got, precision) or np.isclose(got, relevant[np.arange(4)[:, None], lists].mean()):
-        return False, f"{call}: that is precision (the share of relevant songs in a list); hit rate asks whether there is any."
+        return False, (f"{call}: that is precision (the share of relevant songs in a list); hit rate asks whether "
+                       "there is any.")
     return False, f"{call} should be {expected:.4f}, got {got:.4f}."

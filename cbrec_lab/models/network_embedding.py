@@ -254,7 +254,8 @@ class HeterogeneousNetwork:
                             columns=pd.Index(names[b], name=columns))
 
     def edge_table(self) -> pd.DataFrame:
-        """The edges as a DataFrame: ``source``, ``target`` (names), ``kind`` (``"song–keyword"``, ...), ``weight``."""
+        """The edges as a DataFrame: ``source``, ``target`` (names), ``kind`` (``"song–keyword"``, ...),
+        ``weight``."""
         names = np.asarray(self.names, dtype=object)
         a, b = self.edges[:, 0], self.edges[:, 1]
         return pd.DataFrame({"source": names[a], "target": names[b],
@@ -268,7 +269,9 @@ class HeterogeneousNetwork:
 
 def _documents(documents, *, name: str) -> list[list[str]]:
     if isinstance(documents, str) or not isinstance(documents, Sequence | pd.Series):
-        raise ParameterError(f"{name} must be a sequence of token lists (one per document), got {type(documents).__name__}.")
+        raise ParameterError(
+            f"{name} must be a sequence of token lists (one per document), got {type(documents).__name__}."
+        )
     out = []
     for i, doc in enumerate(documents):
         if isinstance(doc, str) or not all(isinstance(t, str) for t in doc):
@@ -305,7 +308,9 @@ def frequent_keywords(documents, n_keywords: int = 72, *, always: Sequence[str] 
     required = set(always)
     kept = [t for t in ranked if t in required]
     if len(kept) > n_keywords:
-        raise ParameterError(f"{len(kept)} 'always' keywords occur in the documents, more than n_keywords={n_keywords}.")
+        raise ParameterError(
+            f"{len(kept)} 'always' keywords occur in the documents, more than n_keywords={n_keywords}."
+        )
     others = [t for t in ranked if t not in required][: n_keywords - len(kept)]
     chosen = set(kept) | set(others)
     return [t for t in ranked if t in chosen]

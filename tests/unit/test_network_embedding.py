@@ -33,7 +33,8 @@ def test_alias_sampling_matches_the_edge_weight_distribution():
     expected = arc_weights / arc_weights.sum() * len(draws)
     assert chisquare(observed, expected).pvalue > 0.01
     # the same test rejects a sampler that ignores the weights: it has the power to fail
-    uniform = np.bincount(np.random.default_rng(7).integers(len(arc_weights), size=len(draws)), minlength=len(arc_weights))
+    uniform_draws = np.random.default_rng(7).integers(len(arc_weights), size=len(draws))
+    uniform = np.bincount(uniform_draws, minlength=len(arc_weights))
     assert chisquare(uniform, expected).pvalue < 1e-6
 
 
