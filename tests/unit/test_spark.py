@@ -87,6 +87,7 @@ def test_session_settings(session):
     assert conf["spark.driver.host"] == conf["spark.driver.bindAddress"] == "127.0.0.1"
     assert conf["spark.driver.memory"] == "1g"
     assert conf["spark.sql.shuffle.partitions"] == "2"
+    assert conf["spark.python.worker.reuse"] == "false" and "-XX:+UseSerialGC" in conf["spark.driver.extraJavaOptions"]
     log4j = conf["spark.driver.extraJavaOptions"].split("-Dlog4j2.configurationFile=file://")[1].split()[0]
     assert "rootLogger.level = error" in open(log4j, encoding="utf-8").read()
     jvm = session.sparkContext._jvm
@@ -312,6 +313,8 @@ def test_features_via_spark_are_identical_to_the_local_path(session, audio_files
         assert a.dtype == np.float32 and a.shape == b.shape and a.shape[0] == rows
         np.testing.assert_array_equal(a, b)
     assert local[3].shape[1] == 1 + 22_050 // 512, "one second at 16 kHz, resampled to 22,050 Hz"
+    seconds = S.feature_seconds(output, session=session)
+    assert seconds.shape == (4,) and (seconds > 0).all() and seconds.sum() < 60
     reordered = S.read_features(output, audio_files[::-1], session=session)
     np.testing.assert_array_equal(reordered[0], local[3])
 
@@ -344,6 +347,8 @@ def test_feature_extraction_errors(session, audio_files, tmp_path):
         S.extract_features_spark(audio_files, output=tmp_path / "taken", session=session)
     with pytest.raises(ParameterError, match="No Parquet folder"):
         S.read_features(tmp_path / "nothing", session=session)
+    with pytest.raises(ParameterError, match="No Parquet folder"):
+        S.feature_seconds(tmp_path / "nothing", session=session)
 
 
 # ------------------------------------------------------------------------------------------- setup
