@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from ..models.network_embedding import line_sgd_step
 from .core import call_student, exercise
 
 __all__: list[str] = []
@@ -61,6 +60,8 @@ def check_line_step(answer: Any) -> tuple[bool, str]:
     if not callable(answer):
         return False, (f"Expected a function line_step(u, context_target, context_negatives, rate), got "
                        f"{type(answer).__name__}.")
+    from ..models.network_embedding import line_sgd_step  # here: cbrec_lab.models imports Keras
+
     rng = np.random.default_rng(11)
     for k, d in ((1, 2), (3, 4), (5, 8)):
         u = rng.normal(0, 0.8, d)
