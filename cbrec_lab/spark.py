@@ -81,6 +81,7 @@ __all__ = [
     "collect_plays",
     "SparkFactors",
     "spark_als",
+    "spark_regularization",
     "recommend_top_k",
     "FEATURE_KINDS",
     "extract_file_features",
@@ -839,6 +840,43 @@ def spark_als(
         model=model,
         seconds=seconds,
     )
+
+
+def spark_regularization(lam: float, plays) -> float:
+    """Spark's ``regParam`` that penalises a user with the mean number of items as lesson 02's ``λ`` does.
+
+    Spark's penalty of user ``u`` is ``λ_S · n_u ‖x_u‖²`` (``n_u``: the items ``u`` played), lesson 02's is
+    ``λ ‖x_u‖²``; equal for ``n_u = n̄`` when
+
+    .. math:: \\lambda_S = \\lambda / \\bar n, \\qquad \\bar n = \\operatorname{mean}_{u:\\, n_u > 0} n_u .
+
+    Users without plays are not part of Spark's problem and are left out of the mean. Heavier users are then
+    penalised more than in lesson 02 and lighter ones less: no ``λ_S`` makes the objectives identical.
+
+    Parameters
+    ----------
+    lam : float ≥ 0
+        Lesson 02's ``λ`` (:class:`cbrec_lab.cf.WMF` ``regularization``).
+    plays : scipy.sparse matrix [shape=(n_users, n_items)]
+        The training plays.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> spark_regularization(20.0, sp.csr_matrix([[1, 0, 2], [0, 0, 0], [1, 1, 1]]))
+    8.0
+    """
+    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not np.isfinite(lam) or lam < 0:
+        raise ParameterError(f"lam must be a non-negative finite number, got {lam!r}.")
+    matrix = sp.csr_matrix(plays)
+    matrix.eliminate_zeros()
+    per_user = np.diff(matrix.indptr)
+    if not per_user.any():
+        raise ParameterError(f"plays has no non-zero play count (shape {matrix.shape}).")
+    return float(lam / per_user[per_user > 0].mean())
 
 
 def recommend_top_k(user_factors, item_factors, *, k: int = 10, exclude=None, users=None, batch_users: int = 1024):

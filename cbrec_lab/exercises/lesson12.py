@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..spark import spark_regularization
 from .core import call_student, exercise
 
 __all__: list[str] = []
@@ -47,11 +48,6 @@ def check_spark_rating(answer: Any) -> tuple[bool, str]:
                   "logarithmic confidence — only the regularisation differs.")
 
 
-def _spark_reg(lam: float, train) -> float:
-    per_user = np.diff(sp.csr_matrix(train).indptr)
-    return float(lam / per_user[per_user > 0].mean())
-
-
 @exercise("12.2", "Lesson 02's λ in Spark's units")
 def check_spark_reg(answer: Any) -> tuple[bool, str]:
     """spark_reg(lam, train) -> λ_S such that λ_S · n_u = λ for a user with the mean number of items."""
@@ -66,7 +62,7 @@ def check_spark_reg(answer: Any) -> tuple[bool, str]:
             got = float(got)
         except (TypeError, ValueError):
             return False, f"{call} should return one number, got {type(got).__name__}."
-        expected = _spark_reg(lam, train)
+        expected = spark_regularization(lam, train)
         if np.isclose(got, expected):
             continue
         per_user = np.diff(train.indptr)

@@ -234,6 +234,16 @@ def test_spark_recommendations_include_seen_items_ours_do_not(session):
     assert not any(set(ours[u]) & set(plays[u].indices) for u in range(24))
 
 
+def test_spark_regularization_matches_lesson_02_for_the_mean_user():
+    plays = sp.csr_matrix(np.array([[3, 0, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1], [0, 2, 0, 0]]))
+    reg = S.spark_regularization(14.0, plays)  # items per user 2, 4, 1 (the empty user left out): mean 7/3
+    assert np.isclose(reg, 6.0) and np.isclose(reg * 7 / 3, 14.0)
+    with pytest.raises(ParameterError, match="lam"):
+        S.spark_regularization(-1.0, plays)
+    with pytest.raises(ParameterError, match="no non-zero"):
+        S.spark_regularization(1.0, sp.csr_matrix((2, 2)))
+
+
 def test_recommend_top_k_ranks_like_rank_items_and_excludes_seen():
     rng = np.random.default_rng(0)
     users, items = rng.normal(size=(7, 3)), rng.normal(size=(12, 3))
