@@ -25,12 +25,19 @@ items included, so rankings are made here from ``U Vᵀ`` with the seen items ex
 and two fits — two libraries or two seeds of one — give top-10 lists that overlap only partly, so agreement is
 judged on held-out ranking metrics, not on lists.
 
+**Play counts on Spark.** :func:`read_triplets` reads Taste-Profile triplets (the 48 M-line
+``train_triplets.txt``, or the music kit's ``plays.tsv``) in parallel partitions, :func:`index_triplets`
+gives the users and songs integer ids in sorted order (the rows and columns :mod:`cbrec_lab.datasets` builds),
+and :func:`spark_als` fits such a Spark DataFrame without collecting it; :func:`collect_plays` brings a small
+one to the driver as a CSR matrix.
+
 **Features on Spark.** :func:`extract_features_spark` maps the single-file extraction of :mod:`cbrec_lab.audio`
 (:func:`extract_file_features`) over audio files, a few files per Spark task, and writes Parquet; the result is
 identical to :func:`extract_features`, the single-process path.
 
-Setup needs ``pyspark`` (``pip install "cbrec-lab[spark]"``) and a Java 17+ runtime; :func:`spark_available`
-says whether both are there, and why not.
+Setup needs ``pyspark`` (the ``spark`` extra: ``pip install -c constraints.txt -e ".[spark]"`` in a checkout)
+and a Java 17+ runtime; :func:`spark_available` says whether both are there, and why not. :func:`stop_session`
+ends the JVM so that a notebook gets its memory back.
 
 References
 ----------
