@@ -34,7 +34,7 @@ notebooks: setup
 # then run `make test` and commit both files together.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,spark]"
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps tinysoundfont
 	( echo "# Tested versions of every package the course installs (make lock regenerates it)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cbrec-lab' ) > constraints.txt
