@@ -324,7 +324,7 @@ def test_features_via_spark_are_identical_to_the_local_path(session, audio_files
         np.testing.assert_array_equal(a, b)
     assert local[3].shape[1] == 1 + 22_050 // 512, "one second at 16 kHz, resampled to 22,050 Hz"
     seconds = S.feature_seconds(output, session=session)
-    assert seconds.shape == (4,) and (seconds > 0).all() and seconds.sum() < 60
+    assert seconds.shape == (4,) and (seconds > 0).all()  # per-file worker time (no bound: a timing is not a test)
     reordered = S.read_features(output, audio_files[::-1], session=session)
     np.testing.assert_array_equal(reordered[0], local[3])
 
