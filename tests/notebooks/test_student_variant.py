@@ -20,7 +20,7 @@ def test_student_copy_runs_and_answers_not_yet(path, tmp_path):
                 if line.strip() and not line.lstrip().startswith(("#", "def ", '"""'))
             ]
             assert answer_lines and not any(line in student_code for line in answer_lines)
-    run = run_notebook(copy, tmp_path / "executed", profile="ci")
+    run = run_notebook(copy, tmp_path / "executed", profile="ci", cell_timeout_s=300)  # as nbval
     assert run.status == "passed", run.error
     verdicts = {k: v for k, v in run.results.items() if k.startswith("exercise ")}
     assert verdicts and set(verdicts.values()) == {"not yet"}

@@ -11,8 +11,6 @@ A kit lives in ``<data home>/kits/art/<profile>-seed<seed>-v<KIT_VERSION>/``::
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from ...cache import atomic_path, atomic_write_text
 from ...config import Profile, get_profile
 from ...vision import ATTRACTIVENESS_FEATURES, attractiveness_features
 from ..images import ImageCollection
-from ..kit_files import building, kit_folder, reuse_or_reset, write_manifest
+from ..kit_files import building, kit_folder, reuse_or_reset, worker_pool, write_manifest
 from .market import MARKET_PARAMETERS, TAG_WEIGHTS, VISUAL_WEIGHTS, appeal, dominant_colours, make_title, simulate_purchases
 from .painting import FAMILIES, MEDIA, paint
 from .styles import FAMILY_SUBJECTS, ArtStyle, make_artists, work_motif
@@ -212,7 +210,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     ids = [f"A{k:05d}" for k in range(1, len(owners) + 1)]
     jobs = [(item_id, artist, seed, k, str(folder / "images" / f"{item_id}.jpg")) for k, (item_id, artist) in enumerate(zip(ids, owners))]
     (folder / "images").mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
+    with worker_pool(workers) as pool:
         rows = list(tqdm(pool.map(_paint_work, jobs, chunksize=8), total=len(jobs), desc="painting artworks", disable=not progress))
     items = pd.DataFrame(rows).set_index("item_id")
     items.insert(1, "artist", [a.name for a in owners])

@@ -16,8 +16,6 @@ every file is written atomically, and an interrupted generation resumes: finishe
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ...cache import atomic_path, atomic_write_text, sha256_file
-from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
+from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, worker_pool, write_manifest
 from ...config import Profile, get_profile
 from ..music import MusicCollection
 from .arrangement import arrange
@@ -250,7 +248,6 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
         return folder
     from tqdm.auto import tqdm
 
-    workers = workers or min(4, os.cpu_count() or 1)
     cache_dir = folder.parent / "sources"
     songs, artists, assignments = _plan(profile, seed, cache_dir, progress)
     size = SIZES[profile.name]
@@ -260,7 +257,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     ]
     (folder / "audio").mkdir(parents=True, exist_ok=True)
     details = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         for song_id, tempo, key in tqdm(
             pool.map(_render_song, jobs, chunksize=4), total=len(jobs), desc="rendering songs", disable=not progress
         ):

@@ -22,11 +22,11 @@ from __future__ import annotations
 import glob
 import json
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ...cache import atomic_write_text
+from ..kit_files import worker_pool
 
 __all__ = ["Piece", "COLLECTIONS", "load_pieces"]
 
@@ -218,7 +218,7 @@ def load_pieces(
         from tqdm.auto import tqdm
 
         per_file = 50 if collection == "oneills1850" else 1
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             files = pool.submit(_files, collection).result()
             pending = [f for f in files if f not in state["parsed_files"]]
             bar = tqdm(total=n, desc=f"parsing {collection}", disable=not progress, initial=min(n, len(usable())))
