@@ -53,6 +53,8 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
     at that moment, and a child that needs one of them waits forever (Python 3.12 warns about fork in a
     multi-threaded process for this reason). Spawned workers start a fresh interpreter and import only the
     module of the task, about a second each, the same on Linux, macOS and Windows.
+    As everywhere with spawned workers, a plain script that builds a kit at import time needs the
+    ``if __name__ == "__main__":`` guard (notebooks and the ``cbrec-lab`` command do not).
 
     Parameters
     ----------
