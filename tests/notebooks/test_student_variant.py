@@ -9,7 +9,7 @@ from .conventions import COURSE, NOTEBOOKS, read, tags
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_student_copy_runs_and_answers_not_yet(path, tmp_path):
+def test_student_copy_runs_and_answers_not_yet(path, tmp_path, pytestconfig):
     (copy,) = write_student_copies(COURSE, tmp_path / "student", only=[path.stem])
     full, student = read(path), read(copy)
     student_code = "\n".join(c.source for c in student.cells)
@@ -20,7 +20,8 @@ def test_student_copy_runs_and_answers_not_yet(path, tmp_path):
                 if line.strip() and not line.lstrip().startswith(("#", "def ", '"""'))
             ]
             assert answer_lines and not any(line in student_code for line in answer_lines)
-    run = run_notebook(copy, tmp_path / "executed", profile="ci", cell_timeout_s=300)  # as nbval
+    cell_limit = pytestconfig.getoption("nbval_cell_timeout")  # the same limit as the committed notebooks'
+    run = run_notebook(copy, tmp_path / "executed", profile="ci", cell_timeout_s=cell_limit)
     assert run.status == "passed", run.error
     verdicts = {k: v for k, v in run.results.items() if k.startswith("exercise ")}
     assert verdicts and set(verdicts.values()) == {"not yet"}
