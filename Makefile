@@ -12,11 +12,14 @@ STAMP := $(VENV)/.cbrec-lab-installed
 .PHONY: setup course test notebooks lock clean
 
 setup: $(STAMP)
+	@# Trust the course notebooks (this user, this machine): JupyterLab then renders their stored outputs in full.
+	@# Rerun on every setup: a notebook changed by a pull is untrusted again until signed.
+	@$(BIN)/jupyter trust course/*.ipynb > /dev/null
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cbrec-lab needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lab]"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --no-deps tinysoundfont
 	@touch $(STAMP)
 
@@ -34,7 +37,8 @@ notebooks: setup
 # then run `make test` and commit both files together.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,spark]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,lab,spark]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check jax playwright  # .ci/run's extras: a second Keras backend, the browser test
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps tinysoundfont
 	( echo "# Tested versions of every package the course installs (make lock regenerates it)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cbrec-lab' ) > constraints.txt

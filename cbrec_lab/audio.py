@@ -43,6 +43,7 @@ __all__ = [
     "N_MELS",
     "N_MFCC",
     "DELTA_WIDTH",
+    "MAX_AUDIO_SECONDS",
     "validate_audio",
     "load",
     "pad_or_trim",
@@ -67,6 +68,10 @@ N_MELS = 128
 N_MFCC = 13
 #: Width (in frames) of the Savitzky–Golay window used for Δ and ΔΔ (librosa's default).
 DELTA_WIDTH = 9
+#: Longest stretch of a file, in seconds, that :func:`load` decodes when no ``duration`` is given: 10 minutes,
+#: longer than any song a lesson needs. Decoding holds the file's samples as float32 (10 min of 44.1 kHz stereo:
+#: 212 MB, about twice that at the peak), so a two-hour recording would need several GB.
+MAX_AUDIO_SECONDS = 600.0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -192,21 +197,28 @@ def validate_audio(y, *, sr=None, expected_sr=None, min_samples: int = 1) -> np.
 
 
 def load(path, *, sr: int = SAMPLE_RATE, offset: float = 0.0, duration: float | None = None) -> np.ndarray:
-    """Read an audio file as mono ``float32`` at ``sr`` Hz (:func:`librosa.load`).
+    """Read an audio file as mono ``float32`` at ``sr`` Hz (:func:`librosa.load` on a :mod:`soundfile` reader).
 
     Channels are averaged to mono and the signal is resampled from the file's rate to ``sr`` with librosa's
     default high-quality resampler (``soxr_hq``), so the result has about ``duration_in_s · sr`` samples.
 
+    The file is checked before anything is decoded: its header (:func:`soundfile.info`) must be readable and
+    its length at most :data:`MAX_AUDIO_SECONDS` unless ``duration`` bounds what is read. Only files that
+    libsndfile opens are read (WAV, FLAC, OGG/Vorbis, Opus, MP3, AIFF, AU, …); librosa's fallback to
+    ``audioread`` (deprecated) is not used, so a broken file fails with a clear message instead of
+    ``NoBackendError``.
+
     Parameters
     ----------
     path : str or os.PathLike
-        An audio file readable by soundfile (WAV, FLAC, OGG, MP3 with recent libsndfile) or audioread.
+        An audio file readable by soundfile (libsndfile ≥ 1.1 also reads MP3).
     sr : int > 0
         Target sampling rate in Hz (default 22,050, the thesis's rate).
     offset : float ≥ 0
         Start reading this many seconds into the file.
     duration : float > 0 or None
-        Read at most this many seconds (everything to the end by default).
+        Read at most this many seconds (everything to the end by default, for files up to
+        :data:`MAX_AUDIO_SECONDS` long).
 
     Returns
     -------
@@ -215,23 +227,66 @@ def load(path, *, sr: int = SAMPLE_RATE, offset: float = 0.0, duration: float | 
     Raises
     ------
     ParameterError
-        If the file does not exist, the parameters are invalid, ``offset`` lies beyond the end of the file,
-        or what was read is empty or non-finite.
+        If the file does not exist, is empty, is not an audio file libsndfile reads, is truncated or corrupt,
+        holds NaN or infinite samples, is longer than :data:`MAX_AUDIO_SECONDS` (from ``offset`` on) while
+        ``duration`` is None, if ``offset`` lies beyond the end of the file, or the parameters are invalid.
+        The message names the file.
     """
     import librosa
+    import soundfile as sf
 
     sr = _check_positive_int("sr", sr)
     if isinstance(offset, bool) or not isinstance(offset, numbers.Real) or not np.isfinite(offset) or offset < 0:
         raise ParameterError(f"offset must be a non-negative number of seconds, got {offset!r}.")
     if duration is not None:
         duration = _check_positive_number("duration", duration)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"path must be a str or os.PathLike, got {type(path).__name__}.")
+    name = os.fspath(path)
     if not os.path.isfile(path):
-        raise ParameterError(f"No audio file at {os.fspath(path)!r}.")
-    length = librosa.get_duration(path=path)
+        raise ParameterError(f"No audio file at {name!r}.")
+    if os.path.getsize(path) == 0:
+        raise ParameterError(f"{name!r} is empty (0 bytes): copy or download it again.")
+    try:
+        info = sf.info(name)
+    except (sf.SoundFileError, OSError) as error:
+        raise ParameterError(
+            f"{name!r} is not an audio file libsndfile can read, or its header is damaged ({_reason(error)}). "
+            "Check that it is audio (WAV, FLAC, OGG, MP3, …) and complete; convert other formats with "
+            "`ffmpeg -i <file> out.wav`."
+        ) from None
+    length = info.frames / info.samplerate if info.samplerate > 0 else 0.0
     if offset >= length:
-        raise ParameterError(f"offset={offset!r} s lies beyond the end of {os.fspath(path)!r} ({length:.3f} s).")
-    y, _ = librosa.load(path, sr=sr, mono=True, offset=float(offset), duration=duration, dtype=np.float32)
-    return validate_audio(y, sr=sr)
+        raise ParameterError(f"offset={offset!r} s lies beyond the end of {name!r} ({length:.3f} s).")
+    if duration is None and length - offset > MAX_AUDIO_SECONDS:
+        raise ParameterError(
+            f"{name!r} lasts {length:.0f} s (from offset={offset!r}), more than MAX_AUDIO_SECONDS = "
+            f"{MAX_AUDIO_SECONDS:.0f} s; decoding it whole would take about "
+            f"{(length - offset) * info.samplerate * info.channels * 4 / 1e6:,.0f} MB. Pass duration= (and offset=) "
+            "to read a part of it, or raise cbrec_lab.audio.MAX_AUDIO_SECONDS if you have the memory."
+        )
+    try:
+        with sf.SoundFile(name) as handle:  # a reader object: librosa then never falls back to audioread
+            y, _ = librosa.load(handle, sr=sr, mono=True, offset=float(offset), duration=duration, dtype=np.float32)
+    except (sf.SoundFileError, OSError) as error:
+        raise ParameterError(
+            f"Cannot decode {name!r}: it is truncated or corrupt ({_reason(error)}). Download or copy it again, "
+            "or re-encode what can be read with `ffmpeg -i <file> out.wav`."
+        ) from None
+    except librosa.util.exceptions.ParameterError as error:  # non-finite samples, caught by librosa's to_mono
+        raise ParameterError(
+            f"{name!r} holds non-finite samples (NaN or ±inf): {error}. Repair or re-export the file."
+        ) from None
+    try:
+        return validate_audio(y, sr=sr)
+    except ParameterError as error:
+        raise ParameterError(f"{name!r}: {error} Repair or re-export the file.") from None
+
+
+def _reason(error: Exception) -> str:
+    """A short description of a soundfile/OS error, with its type when the message is empty."""
+    text = str(error).strip().rstrip(":").strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def pad_or_trim(y, *, n_samples: int) -> np.ndarray:

@@ -80,7 +80,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
+from .cache import atomic_path, atomic_write_text, load_or_compute, sha256_file
 from .config import data_home, import_keras, offline
 from .exceptions import CbrecError, ParameterError
 
@@ -1088,8 +1088,10 @@ def deep_features(
         ``<data home>/features/deep/<backbone>-<cache_key>-<digest>.npy`` (:func:`deep_feature_cache_path`)
         with a JSON manifest of the inputs — backbone, weights SHA-256, preprocessing version, each image's
         pixel SHA-256 — and the file's own SHA-256, written atomically and checked on every load. Different
-        images or a different model give a different file, never stale features. None computes in memory and
-        never touches the data home.
+        images or a different model give a different file, never stale features. A valid cache is only read
+        (a shared, read-only data home works); a missing one that cannot be written is computed in memory with
+        a one-line :class:`~cbrec_lab.cache.CacheWarning`. None computes in memory and never touches the data
+        home.
     progress : bool
         Show a progress bar over the batches.
 
@@ -1107,7 +1109,7 @@ def deep_features(
     FeatureCacheError
         If a cached file does not match its manifest (delete it to recompute).
     """
-    from .feature_cache import FeatureCacheError
+    from .feature_cache import read_cache_manifest
 
     info = _info(backbone)
     items = _image_list(images)
@@ -1119,21 +1121,25 @@ def deep_features(
         return _predict(_feature_model(info.name), items, info.input_size, batch_size, progress=progress)
     inputs = _cache_inputs(info, items)
     data_path, manifest_path = _cache_paths(info, cache_key, inputs)
-    with exclusive_lock(data_path.with_name(f".{data_path.stem}.lock")):
-        if data_path.is_file() and manifest_path.is_file():
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            if manifest.get("inputs") == inputs:
-                if sha256_file(data_path) != manifest.get("sha256"):
-                    raise FeatureCacheError(
-                        f"{data_path} does not match its manifest (SHA-256 differs): delete it and its .json to "
-                        "recompute."
-                    )
-                return np.load(data_path)
-        features = _predict(_feature_model(info.name), items, info.input_size, batch_size, progress=progress)
+
+    def load() -> np.ndarray | None:
+        if read_cache_manifest(data_path, manifest_path, inputs) is None:
+            return None
+        return np.load(data_path)
+
+    def store(features: np.ndarray) -> np.ndarray:
         with atomic_path(data_path) as tmp:
             with open(tmp, "wb") as handle:
                 np.save(handle, features)
             digest = sha256_file(tmp)
         manifest = {"inputs": inputs, "shape": list(features.shape), "sha256": digest}
         atomic_write_text(manifest_path, json.dumps(manifest))
-    return features
+        return features
+
+    return load_or_compute(
+        data_path.with_name(f".{data_path.stem}.lock"),
+        load,
+        lambda: _predict(_feature_model(info.name), items, info.input_size, batch_size, progress=progress),
+        store,
+        what="deep features",
+    )

@@ -26,6 +26,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -87,6 +88,12 @@ class WMF:
     use_gpu : bool or None
         ``None`` uses the GPU when ``implicit`` has CUDA support and finds a device.
 
+    Raises
+    ------
+    ParameterError
+        At construction, if ``factors`` or ``iterations`` is not a positive integer or ``regularization`` is
+        negative or not finite.
+
     Attributes
     ----------
     user_factors_ : numpy.ndarray [shape=(n_users, factors)]
@@ -103,6 +110,17 @@ class WMF:
     use_gpu: bool | None = None
     user_factors_: np.ndarray | None = field(default=None, init=False, repr=False)
     item_factors_: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # checked here, not in fit(): implicit answers factors=0 with a page of BLAS errors
+        for name in ("factors", "iterations"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Integral) or value <= 0:
+                raise ParameterError(f"WMF: {name} must be a positive integer, got {value!r}.")
+        if isinstance(self.regularization, bool) or not isinstance(self.regularization, Real) or not (
+            np.isfinite(self.regularization) and self.regularization >= 0
+        ):
+            raise ParameterError(f"WMF: regularization must be a finite number ≥ 0, got {self.regularization!r}.")
 
     def fit(self, plays) -> "WMF":
         """Learn user and item factors from a users × items play-count matrix."""
@@ -134,10 +152,28 @@ class WMF:
             raise ParameterError("This WMF model is not fitted yet: call fit(plays) first.")
 
     def scores(self, users=None) -> np.ndarray:
-        """Predicted preferences ``x_uᵀ y_i`` for the given user rows (all users by default), shape (n, n_items)."""
+        """Predicted preferences ``x_uᵀ y_i`` for the given user rows (all users by default), shape (n, n_items).
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted, or ``users`` holds a non-integer or a row outside ``0 … n_users − 1``
+            (a negative index would otherwise silently wrap around to the last users).
+        """
         self._fitted()
-        x = self.user_factors_ if users is None else self.user_factors_[np.asarray(users)]
-        return x @ self.item_factors_.T
+        if users is None:
+            return self.user_factors_ @ self.item_factors_.T
+        rows = np.asarray(users)
+        n_users = len(self.user_factors_)
+        if rows.size and not np.issubdtype(rows.dtype, np.integer):
+            raise ParameterError(f"users must be integer row indices, got dtype {rows.dtype}: {rows.ravel()[:10]!r}.")
+        outside = rows[(rows < 0) | (rows >= n_users)]
+        if outside.size:
+            raise ParameterError(
+                f"users must be row indices 0–{n_users - 1} of the fitted play matrix, got "
+                f"{outside.ravel()[:10].tolist()}; map user ids to rows first (negative indices are not allowed)."
+            )
+        return self.user_factors_[rows] @ self.item_factors_.T
 
     def similar_items(self, item: int, *, n: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """The ``n`` items whose factors have the highest cosine with ``item``'s (itself excluded).

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import data_home, display_path, get_profile, quiet_tensorflow
-from .exceptions import CbrecError, ParameterError
+from . import __version__
+from .config import data_home, data_home_error, display_path, free_disk_mb, get_profile, quiet_tensorflow
+from .exceptions import CbrecError, DataHomeError, ParameterError
 
 __all__ = ["main"]
 
@@ -34,10 +35,49 @@ def _data_prepare(args: argparse.Namespace) -> int:
     if not available:
         print("No kits are registered in this version of cbrec-lab: nothing to prepare.")
         return 0
-    prepared = datasets.prepare(profile, args.kits, progress=not args.quiet)
+    try:
+        prepared = datasets.prepare(profile, args.kits, progress=not args.quiet)
+    except (OSError, RuntimeError) as err:  # RuntimeError: libsndfile's "System error." on a full disk
+        failure = _data_home_failure(err, profile, args.kits or [k.name for k in available])
+        if failure is None:
+            raise
+        raise failure from err
     for name, path in prepared.items():
         print(f"{name}: ready in {display_path(path)}")
     return 0
+
+
+def _data_home_failure(err: Exception, profile, kits: list[str]) -> DataHomeError | None:
+    """The error to show for an ``OSError`` (or libsndfile's error) met while preparing kits: what, where, the fix.
+
+    ``None`` for any other error (a programming error keeps its traceback).
+    """
+    from .datasets.build_costs import estimated_disk_mb
+
+    needed = estimated_disk_mb(kits, profile)
+    if isinstance(err, OSError):
+        return data_home_error(err, needed)
+    if type(err).__module__.partition(".")[0] != "soundfile":
+        return None
+    home = data_home(create=False)
+    free = free_disk_mb(home)
+    if free < needed:
+        return DataHomeError(
+            f"disk full: {needed:,.0f} MB needed at {home} ({free:,.0f} MB free; writing audio failed with "
+            f"{err}). Free some space, or set CBREC_DATA_HOME to a folder on a disk with room, and run again."
+        )
+    return DataHomeError(f"writing audio under {home} failed: {err}. Check the disk and CBREC_DATA_HOME.")
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a positive integer, refused with the value repeated otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer (how many clips per genre, e.g. 1)")
+    return value
 
 
 def _data_examples(args: argparse.Namespace) -> int:
@@ -67,6 +107,12 @@ def _course_run(args: argparse.Namespace) -> int:
         output = course_dir
     else:
         output = Path(args.output) if args.output else data_home() / "runs" / profile.name
+        if output.resolve() == course_dir.resolve():
+            raise ParameterError(
+                f"--output {args.output} is the course directory {course_dir}: the run would overwrite the course "
+                "notebooks with injected parameters and this run's outputs. Choose another folder, or use "
+                "--in-place (without --output) to refresh their stored outputs on purpose."
+            )
     runs = run_course(course_dir, output, profile=profile, only=args.only, parameters=parameters,
                       inject=not args.in_place)
     summary = write_summary(runs, data_home() / "runs" / "in-place" if args.in_place else output, profile)
@@ -94,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Content-based recommendation with deep learning: music and images — course tools.",
         allow_abbrev=False,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the installed version of cbrec-lab and exit")
     commands = parser.add_subparsers(dest="command", required=True)
 
     doctor = commands.add_parser("doctor", help="report the environment and check it can run the course")
@@ -109,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     examples = data.add_parser("examples", help="write music-kit clips, one (or more) per genre, as WAV files")
     examples.add_argument("--output", required=True, metavar="DIR")
     examples.add_argument("--profile", choices=["ci", "small", "full"], help="default: $CBREC_PROFILE or small")
-    examples.add_argument("--per-genre", type=int, default=1, metavar="N")
+    examples.add_argument("--per-genre", type=_positive_int, default=1, metavar="N", help="clips per genre (≥ 1)")
     examples.add_argument("--quiet", action="store_true", help="no progress bars")
     examples.set_defaults(func=_data_examples)
 
@@ -144,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except CbrecError as err:
         print(f"cbrec-lab: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file the command had to read or write: say which and why, without a traceback
+        print(f"cbrec-lab: error: {data_home_error(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cbrec-lab: interrupted", file=sys.stderr)

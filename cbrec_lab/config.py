@@ -8,12 +8,14 @@ Nothing here runs at import time. Environment variables read by the library:
     Where kits, downloaded data sets and cached results live. Default: the per-user cache directory
     (``~/.cache/cbrec-lab`` on Linux).
 ``CBREC_OFFLINE``
-    ``1`` forbids network access: loaders fail at once with instructions instead of downloading, and the
-    environment report skips the network probe. Set by the test suite.
+    ``1`` (or ``true``/``yes``/``on``) forbids network access: loaders fail at once with instructions instead
+    of downloading, and the environment report skips the network probe. ``0``/``false``/``no``/``off`` or
+    unset allow it; any other value is an error. Set by the test suite.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.metadata
 import os
@@ -32,13 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from .exceptions import ParameterError
+from .exceptions import DataHomeError, ParameterError
 
 __all__ = [
     "PROFILES",
     "Profile",
     "get_profile",
     "data_home",
+    "free_disk_mb",
+    "data_home_error",
     "offline",
     "seed_everything",
     "quiet_tensorflow",
@@ -183,9 +187,71 @@ def data_home(*, create: bool = True) -> Path:
     return home
 
 
+def free_disk_mb(path: os.PathLike | str) -> float:
+    """Free space, in MB (10⁶ bytes), on the disk that holds ``path`` (or its nearest existing parent)."""
+    path = Path(path).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free / 1e6
+
+
+def data_home_error(err: OSError, needed_mb: float | None = None) -> DataHomeError:
+    """A :class:`DataHomeError` that says what failed and where, for an ``OSError`` met in the data home.
+
+    A full disk (``ENOSPC``, ``EDQUOT``) reads ``disk full: N MB needed at <path>``; a read-only or foreign
+    folder names the path and the fix (``CBREC_DATA_HOME``); anything else names the reason and the path.
+    Raise it ``from err``.
+
+    Parameters
+    ----------
+    err : OSError
+        The error, with ``filename`` where the operating system gave one.
+    needed_mb : float, optional
+        Space the failed work needs (e.g. a kit's size), shown for a full disk.
+    """
+    where = err.filename or data_home(create=False)
+    reason = err.strerror or str(err) or type(err).__name__
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        needed = f"{needed_mb:,.0f} MB needed" if needed_mb else "more space needed"
+        return DataHomeError(
+            f"disk full: {needed} at {where} ({free_disk_mb(where):,.0f} MB free). Free some space, or set "
+            "CBREC_DATA_HOME to a folder on a disk with room, and run again (a kit build resumes)."
+        )
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DataHomeError(
+            f"cannot write {where}: {reason}. Use a writable folder: for kits and caches, set CBREC_DATA_HOME "
+            f"(now {data_home(create=False)}) to one, or ask whoever prepared a shared data home to run "
+            "`cbrec-lab data prepare` for this profile."
+        )
+    return DataHomeError(f"{reason}: {where}.")
+
+
+_OFFLINE_YES = ("1", "true", "yes", "on")
+_OFFLINE_NO = ("0", "false", "no", "off", "")
+
+
 def offline() -> bool:
-    """True when ``$CBREC_OFFLINE`` forbids network access (``1``, ``true``, ``yes``)."""
-    return os.environ.get("CBREC_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+    """True when ``$CBREC_OFFLINE`` forbids network access.
+
+    ``1``, ``true``, ``yes``, ``on`` (any case) mean offline; ``0``, ``false``, ``no``, ``off``, empty or
+    unset mean online.
+
+    Raises
+    ------
+    ParameterError
+        For any other value (``CBREC_OFFLINE=offline``): guessing either way could download gigabytes or
+        block a class, so the message asks for one of the values above.
+    """
+    raw = os.environ.get("CBREC_OFFLINE", "")
+    value = raw.strip().lower()
+    if value in _OFFLINE_YES:
+        return True
+    if value in _OFFLINE_NO:
+        return False
+    raise ParameterError(
+        f"CBREC_OFFLINE={raw!r} is not understood: set it to one of 1/true/yes/on (no downloads) or "
+        "0/false/no/off (downloads allowed), or unset it."
+    )
 
 
 def network_reachable(host: str = "github.com", port: int = 443, timeout: float = 2.0) -> bool:

@@ -80,6 +80,15 @@ def _plays(plays) -> sp.csr_matrix:
     matrix.eliminate_zeros()
     if matrix.ndim != 2 or matrix.nnz == 0:
         raise ParameterError(f"Expected a non-empty users × items play matrix, got shape {matrix.shape} with {matrix.nnz} plays.")
+    bad = ~np.isfinite(matrix.data) | (matrix.data < 0)
+    if bad.any():
+        first = int(np.argmax(bad))
+        user = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
+        raise ParameterError(
+            f"Play counts must be finite and non-negative: {int(bad.sum())} are not, the first "
+            f"{float(matrix.data[first])} at user {user}, item {int(matrix.indices[first])}. Clean or drop those "
+            "entries (e.g. matrix.data = np.nan_to_num(matrix.data).clip(0)) before splitting."
+        )
     return matrix
 
 
@@ -93,6 +102,12 @@ def split_held_out_plays(plays, *, test_fraction: float = 0.2, min_plays: int = 
     """Hide ``⌈test_fraction · n_u⌉`` of the songs of every user who played at least ``min_plays`` songs.
 
     Users with fewer songs keep them all in ``train`` (and have no relevant item, so metrics skip them).
+
+    Raises
+    ------
+    ParameterError
+        An empty matrix, a ``test_fraction`` outside ``(0, 1)``, or play counts that are NaN, infinite or
+        negative (the message names the first such entry).
     """
     matrix = _plays(plays)
     matrix.sum_duplicates()  # canonical: sorted column indices, one entry per pair

@@ -5,7 +5,7 @@ catch the library's errors without also catching programming mistakes. Messages 
 the offending value, and say what to do.
 """
 
-__all__ = ["CbrecError", "ParameterError", "NotebookError"]
+__all__ = ["CbrecError", "ParameterError", "NotebookError", "DataHomeError"]
 
 
 class CbrecError(Exception):
@@ -18,3 +18,7 @@ class ParameterError(CbrecError, ValueError):
 
 class NotebookError(CbrecError):
     """A course notebook is malformed or failed to execute."""
+
+
+class DataHomeError(CbrecError):
+    """The data home cannot take what is asked of it: not writable, or not enough free disk space."""

@@ -6,8 +6,16 @@ computed once, stored end to end in one ``.npy`` file (frames × mel bands, time
 its windows from that file — memory-mapped, so a collection larger than memory streams from disk.
 
 The cache follows the house rules: the file is written atomically (temporary name, then rename) with a JSON
-manifest holding the inputs (collection, song ids and audio sizes, feature parameters, versions) and the
-file's SHA-256, which is checked on every load; different inputs give a different file, never a mixed one.
+manifest holding the inputs (collection, song ids, feature parameters, versions, and for every audio file its
+resolved path, size and modification time in nanoseconds) and the file's SHA-256, which is checked on every
+load; different inputs give a different file, never a mixed one. Path, size and ``mtime_ns`` stand in for the
+audio's content (hashing every clip on every load would cost more than reading the cache): a clip replaced by
+other audio, even of the same size, or another folder loaded under the same collection name gives a new entry;
+copying a folder without keeping modification times (``cp -r`` rather than ``cp -a``) recomputes once.
+
+A valid cache is read without writing anything, so a shared, read-only data home works; when the cache is
+missing and its folder cannot be written, the spectrograms are computed in memory with a one-line
+:class:`~cbrec_lab.cache.CacheWarning` (see :func:`cbrec_lab.cache.load_or_compute`).
 """
 
 from __future__ import annotations
@@ -21,12 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, log_mel_spectrogram
-from .cache import atomic_path, atomic_write_text, exclusive_lock, sha256_file
+from .audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, load, log_mel_spectrogram
+from .cache import atomic_path, atomic_write_text, load_or_compute, sha256_file
 from .config import data_home
 from .exceptions import CbrecError, ParameterError
 
-__all__ = ["SpectrogramSet", "FeatureCacheError", "log_mel_set"]
+__all__ = ["SpectrogramSet", "FeatureCacheError", "log_mel_set", "read_cache_manifest"]
 
 #: Bumped whenever the stored features change meaning; old caches are then ignored.
 FEATURE_VERSION = 1
@@ -110,13 +118,20 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "collection"
 
 
+def _audio_stamp(path: Path) -> list:
+    """What stands in for a file's content in the key: its resolved path, size and modification time (ns)."""
+    path = Path(path).resolve()
+    status = path.stat()
+    return [str(path), status.st_size, status.st_mtime_ns]
+
+
 def _inputs(collection, song_ids, *, sr, n_fft, hop_length, n_mels) -> dict:
-    sizes = [collection.audio_path(s).stat().st_size for s in song_ids]
+    stamps = [_audio_stamp(collection.audio_path(s)) for s in song_ids]
     return {
         "feature": "log-mel",
         "feature_version": FEATURE_VERSION,
         "collection": collection.name,
-        "songs": hashlib.sha256(json.dumps([list(song_ids), sizes]).encode()).hexdigest(),
+        "songs": hashlib.sha256(json.dumps([list(song_ids), stamps]).encode()).hexdigest(),
         "n_songs": len(song_ids),
         "sr": sr,
         "n_fft": n_fft,
@@ -126,16 +141,38 @@ def _inputs(collection, song_ids, *, sr, n_fft, hop_length, n_mels) -> dict:
     }
 
 
-def _load(data_path: Path, manifest_path: Path, inputs: dict, song_ids, sr, hop_length) -> SpectrogramSet | None:
+def read_cache_manifest(data_path: Path, manifest_path: Path, inputs: dict) -> dict | None:
+    """The manifest of a cached array when the cache is there, made from ``inputs`` and intact; else None.
+
+    Shared by the feature caches (log-mel spectrograms here, deep features in :mod:`cbrec_lab.backbones`): an
+    ``.npy`` file and a JSON manifest with the ``inputs`` it was made from and its ``sha256``.
+
+    Raises
+    ------
+    FeatureCacheError
+        The manifest is damaged, or the array does not match its SHA-256 (the message says what to delete).
+    """
     if not (data_path.is_file() and manifest_path.is_file()):
         return None
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("inputs") != inputs:
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FeatureCacheError(
+            f"{manifest_path} is damaged ({error}): delete it and {data_path.name} to recompute."
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("inputs") != inputs:
         return None
-    if sha256_file(data_path) != manifest["sha256"]:
+    if sha256_file(data_path) != manifest.get("sha256"):
         raise FeatureCacheError(
             f"{data_path} does not match its manifest (SHA-256 differs): delete it and its .json to recompute."
         )
+    return manifest
+
+
+def _load(data_path: Path, manifest_path: Path, inputs: dict, song_ids, sr, hop_length) -> SpectrogramSet | None:
+    manifest = read_cache_manifest(data_path, manifest_path, inputs)
+    if manifest is None:
+        return None
     data = np.load(data_path, mmap_mode="r")
     return SpectrogramSet(data, np.asarray(manifest["offsets"], dtype=np.int64), tuple(song_ids), sr, hop_length)
 
@@ -167,6 +204,9 @@ def log_mel_set(
         Feature parameters (the thesis's defaults).
     cache : bool
         Read and write ``<data home>/features/<collection>/log-mel-<key>.npy``; False computes in memory.
+        The key covers the feature parameters, the song ids and each audio file's resolved path, size and
+        modification time. A valid cache is only read (a read-only data home works); a missing one that
+        cannot be written is computed in memory with a one-line :class:`~cbrec_lab.cache.CacheWarning`.
     progress : bool
         Show a progress bar while computing.
 
@@ -184,31 +224,53 @@ def log_mel_set(
         key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
         folder = data_home() / "features" / _slug(collection.name)
         data_path, manifest_path = folder / f"log-mel-{key}.npy", folder / f"log-mel-{key}.json"
-        with exclusive_lock(folder / f".log-mel-{key}.lock"):
-            found = _load(data_path, manifest_path, inputs, song_ids, sr, hop_length)
-            if found is not None:
-                return found
-            spectrograms = _compute(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
-            offsets = np.concatenate([[0], np.cumsum([len(s) for s in spectrograms])]).astype(np.int64)
+
+        def load() -> SpectrogramSet | None:
+            return _load(data_path, manifest_path, inputs, song_ids, sr, hop_length)
+
+        def store(spectrograms: SpectrogramSet) -> SpectrogramSet:
             with atomic_path(data_path) as tmp:
                 with open(tmp, "wb") as handle:
-                    np.save(handle, np.concatenate(spectrograms))
+                    np.save(handle, spectrograms.data)
                 digest = sha256_file(tmp)
-            manifest = {"inputs": inputs, "offsets": offsets.tolist(), "sha256": digest}
+            manifest = {"inputs": inputs, "offsets": spectrograms.offsets.tolist(), "sha256": digest}
             atomic_write_text(manifest_path, json.dumps(manifest))
-            return _load(data_path, manifest_path, inputs, song_ids, sr, hop_length)
+            return load()
+
+        return load_or_compute(
+            folder / f".log-mel-{key}.lock",
+            load,
+            lambda: _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress),
+            store,
+            what="log-mel spectrograms",
+        )
+    return _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
+
+
+def _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress) -> SpectrogramSet:
     spectrograms = _compute(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
     offsets = np.concatenate([[0], np.cumsum([len(s) for s in spectrograms])]).astype(np.int64)
     return SpectrogramSet(np.concatenate(spectrograms), offsets, song_ids, sr, hop_length)
 
 
 def _compute(collection, song_ids, sr, n_fft, hop_length, n_mels, progress) -> list[np.ndarray]:
+    """The songs' log-mel spectrograms, time first; a file that cannot be read fails with its song and path.
+
+    Each file is read with :func:`cbrec_lab.audio.load`, which checks it before decoding (empty, not audio,
+    truncated, non-finite samples, longer than ``MAX_AUDIO_SECONDS``).
+    """
     from tqdm.auto import tqdm
 
-    return [
-        np.ascontiguousarray(
-            log_mel_spectrogram(collection.load_audio(s, sr=sr), sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels).T,
-            dtype=np.float32,
-        )
-        for s in tqdm(song_ids, desc="log-mel spectrograms", disable=not progress)
-    ]
+    spectrograms = []
+    for s in tqdm(song_ids, desc="log-mel spectrograms", disable=not progress):
+        path = collection.audio_path(s)
+        try:
+            y = load(path, sr=sr)
+        except ParameterError as error:
+            raise ParameterError(
+                f"log_mel_set({collection.name!r}): song {s!r} ({path}) cannot be used: {error} "
+                "Fix or replace that file, or leave the song out with songs=."
+            ) from None
+        mel = log_mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
+        spectrograms.append(np.ascontiguousarray(mel.T, dtype=np.float32))
+    return spectrograms

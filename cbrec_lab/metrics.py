@@ -474,17 +474,34 @@ def auc(scores, relevant, *, exclude=None) -> float:
 
 # ------------------------------------------------------------------------------------ batch evaluation
 def _as_user_item_mask(matrix, shape: tuple[int, int], *, name: str):
-    """A users × items relevance/exclusion matrix as CSR (sparse input) or a boolean array (dense input)."""
+    """A users × items relevance/exclusion matrix as CSR (sparse input) or a boolean array (dense input).
+
+    Non-zero entries mark items; NaN is refused rather than counted (``NaN != 0`` is true).
+    """
     if sp.issparse(matrix):
         if matrix.shape != shape:
             raise ParameterError(f"{name} must have the shape of scores {shape}, got shape {matrix.shape}.")
         matrix = sp.csr_matrix(matrix, copy=True)
         matrix.eliminate_zeros()
+        if np.issubdtype(matrix.dtype, np.inexact) and np.isnan(matrix.data).any():
+            first = int(np.argmax(np.isnan(matrix.data)))
+            user = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
+            _refuse_nan(name, int(np.isnan(matrix.data).sum()), user, int(matrix.indices[first]))
         return matrix
     array = np.asarray(matrix)
     if array.shape != shape:
         raise ParameterError(f"{name} must have the shape of scores {shape}, got shape {array.shape}.")
+    if np.issubdtype(array.dtype, np.inexact) and np.isnan(array).any():
+        user, item = np.argwhere(np.isnan(array))[0]
+        _refuse_nan(name, int(np.isnan(array).sum()), int(user), int(item))
     return array != 0
+
+
+def _refuse_nan(name: str, count: int, user: int, item: int) -> None:
+    raise ParameterError(
+        f"{name} holds NaN ({count} in total, the first at user {user}, item {item}); NaN is neither relevant "
+        "nor irrelevant. Mark each entry 0 or 1 (or a positive count), e.g. with np.nan_to_num, before evaluating."
+    )
 
 
 def _dense_rows(matrix, start: int, stop: int) -> np.ndarray:
@@ -536,7 +553,7 @@ def evaluate_rankings(
     scores : np.ndarray [shape=(n_users, n_items)]
         Dense real scores, higher is better; NaN is rejected.
     relevant : scipy.sparse matrix or np.ndarray [shape=(n_users, n_items)]
-        Held-out relevant items: non-zero entries (booleans, counts) mark them.
+        Held-out relevant items: non-zero entries (booleans, counts) mark them; NaN is refused.
     k : int or sequence of int
         Cut-offs (positive; larger than ``n_items`` is allowed: the list then holds every candidate and
         precision still divides by ``k``).
@@ -558,8 +575,8 @@ def evaluate_rankings(
     Raises
     ------
     ParameterError
-        Shapes that differ, NaN scores, a ``k`` or ``batch_users`` that is not a positive integer, an unknown
-        metric.
+        Shapes that differ, NaN scores, NaN in ``relevant`` or ``exclude``, a ``k`` or ``batch_users`` that is
+        not a positive integer, an unknown metric.
 
     Examples
     --------

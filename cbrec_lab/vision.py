@@ -136,31 +136,60 @@ def _check_choice(name: str, value, choices) -> str:
 # Loading
 
 
-def _header(data: bytes, path) -> tuple[tuple[int, int], int] | None:
+#: Formats :func:`load_image` reads, with the signatures their files start with. Pillow reads the header (the
+#: size is checked against :data:`MAX_IMAGE_PIXELS` before any pixel is decoded) and OpenCV decodes; the
+#: signature check makes sure both see the same format. Formats Pillow cannot size without decoding (Radiance
+#: ``.hdr``, OpenEXR, …; OpenCV has no header-only API) are refused: they hold floating-point samples, which
+#: :func:`load_image` does not convert anyway.
+_SIGNATURES = {
+    "PNG": (b"\x89PNG\r\n\x1a\n",),
+    "JPEG": (b"\xff\xd8\xff",),
+    "MPO": (b"\xff\xd8\xff",),  # multi-picture JPEG from cameras: OpenCV reads the first picture
+    "TIFF": (b"II*\x00", b"MM\x00*"),
+    "BMP": (b"BM",),
+    "WEBP": (b"RIFF",),
+    "PPM": (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6"),
+    "JPEG2000": (b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51"),
+    "GIF": (b"GIF87a", b"GIF89a"),
+}
+
+
+def _header(data: bytes, path) -> tuple[tuple[int, int], int]:
     """``((width, height), EXIF orientation)`` from the file header via Pillow, without decoding the pixels.
 
-    None when Pillow cannot identify the file (OpenCV may still read it; its size is then checked after
-    decoding).
+    Raises ImageFileError when Pillow cannot read the header, or the format is not one of :data:`_SIGNATURES`
+    (or the file does not start with its signature); ParameterError when the size is out of bounds.
     """
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
-        return None
+    from PIL import Image, UnidentifiedImageError
+
+    name = os.fspath(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
             with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                _check_pixels(width, height, path)
-                return (width, height), int(image.getexif().get(0x0112, 1) or 1)
+                fmt, (width, height) = image.format, image.size
+                try:
+                    orientation = int(image.getexif().get(0x0112, 1) or 1)
+                except Exception:  # noqa: BLE001 - a damaged EXIF block only loses the orientation
+                    orientation = 1
     except Image.DecompressionBombError as error:
         raise ParameterError(
-            f"{os.fspath(path)}: {error} That is more than MAX_IMAGE_PIXELS = {MAX_IMAGE_PIXELS:,}; shrink it first."
-        ) from error
-    except ParameterError:
-        raise
-    except Exception:  # noqa: BLE001 - a header Pillow cannot parse: OpenCV decides, the size is checked after
-        return None
+            f"{name}: {error} That is more than MAX_IMAGE_PIXELS = {MAX_IMAGE_PIXELS:,}; shrink it first."
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ImageFileError(
+            f"{name!r}: cannot decode it: its header cannot be read ({type(error).__name__}: {error}), so it is "
+            "corrupt, not an image, or in a format whose size cannot be checked before decoding (e.g. Radiance "
+            ".hdr, OpenEXR). Save it as PNG or JPEG."
+        ) from None
+    signatures = _SIGNATURES.get(fmt)
+    if signatures is None or not data.startswith(signatures) or (fmt == "WEBP" and data[8:12] != b"WEBP"):
+        raise ImageFileError(
+            f"{name!r}: cannot decode it: a {fmt} image is not among the formats load_image reads "
+            f"({', '.join(sorted(_SIGNATURES))}), or its first bytes do not match that format. Save it as PNG or JPEG."
+        )
+    _check_pixels(width, height, path)
+    return (width, height), orientation
 
 
 def _check_pixels(width: int, height: int, path) -> None:
@@ -244,7 +273,9 @@ def load_image(path, *, size: int | None = None, alpha: str = "white") -> np.nda
     Parameters
     ----------
     path : str or os.PathLike
-        An image file in a format OpenCV reads (PNG, JPEG, TIFF, BMP, WebP, …).
+        An image file in a format that Pillow can size from its header and OpenCV decodes: PNG, JPEG, TIFF,
+        BMP, WebP, GIF, PPM/PGM/PBM, JPEG 2000. Other formats (Radiance ``.hdr``, OpenEXR, …) are refused,
+        because their size could only be known by decoding them, which may take gigabytes.
     size : int >= 8, optional
         Resize so that the **longer** side is ``size`` pixels, keeping the aspect ratio (the shorter side is
         rounded); area averaging when shrinking, bicubic when enlarging (OpenCV). None keeps the file's size.
@@ -261,12 +292,12 @@ def load_image(path, *, size: int | None = None, alpha: str = "white") -> np.nda
     Raises
     ------
     ImageFileError
-        If the file does not exist, is empty, cannot be decoded (corrupt, or not an image), or holds samples
-        other than 8- or 16-bit unsigned integers.
+        If the file does not exist, is empty, is truncated or corrupt, is not an image, is in a format not listed
+        under ``path``, or holds samples other than 8- or 16-bit unsigned integers.
     ParameterError
         If the image has a side shorter than :data:`MIN_IMAGE_SIDE` (8) pixels or more than
-        :data:`MAX_IMAGE_PIXELS` (50 million) pixels — checked from the header before decoding where Pillow can
-        read it — if the resized image would have a side shorter than 8 pixels, or for bad arguments.
+        :data:`MAX_IMAGE_PIXELS` (50 million) pixels — checked from the header, before anything is decoded —
+        if the resized image would have a side shorter than 8 pixels, or for bad arguments.
     """
     import cv2
 
@@ -286,19 +317,18 @@ def load_image(path, *, size: int | None = None, alpha: str = "white") -> np.nda
         raise ImageFileError(f"Cannot read {os.fspath(path)!r}: {error}.") from error
     if not data:
         raise ImageFileError(f"{os.fspath(path)!r} is empty (0 bytes).")
-    header = _header(data, path)
+    _, orientation = _header(data, path)  # size checked before anything is decoded
     try:
         decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error as error:
         raise ImageFileError(f"OpenCV cannot decode {os.fspath(path)!r}: {error}") from error
     if decoded is None or decoded.size == 0:
         raise ImageFileError(
-            f"OpenCV cannot decode {os.fspath(path)!r}: the file is corrupt or not in an image format it reads."
+            f"OpenCV cannot decode {os.fspath(path)!r}: the file is truncated or corrupt; copy or download it again, "
+            "or save it as PNG or JPEG."
         )
     _check_pixels(decoded.shape[1], decoded.shape[0], path)
-    image = _decoded_to_rgb8(decoded, alpha, path)
-    if header is not None:
-        image = _apply_orientation(image, header[1])
+    image = _apply_orientation(_decoded_to_rgb8(decoded, alpha, path), orientation)
     if size is not None:
         height, width = image.shape[:2]
         scale = size / max(height, width)

@@ -164,6 +164,15 @@ def _failure_text(nb: nbformat.NotebookNode, err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
+def _clear_outputs(nb: nbformat.NotebookNode) -> None:
+    """Remove every stored output and execution count (in place), so that after a failure the cells that never
+    ran show nothing, and :func:`read_results` sees only what this run recorded."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+
+
 def run_notebook(
     path: os.PathLike | str,
     output_dir: os.PathLike | str,
@@ -195,7 +204,9 @@ def run_notebook(
     Returns
     -------
     NotebookRun
-        A failed run is returned, not raised; the executed copy then holds the error.
+        A failed run is returned, not raised; the executed copy then holds the error, and the cells after
+        it have no outputs (stored outputs are cleared before the run, so no result of an earlier run is
+        reported as this run's).
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
@@ -203,6 +214,7 @@ def run_notebook(
     path = Path(path)
     profile = get_profile(profile)
     nb = nbformat.read(path, as_version=4)
+    _clear_outputs(nb)
     if inject:
         inject_parameters(nb, {"PROFILE": profile.name, **(parameters or {})})
     elif parameters:

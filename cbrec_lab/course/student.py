@@ -120,7 +120,9 @@ def write_student_copies(
 ) -> list[Path]:
     """Write student copies of the selected notebooks, plus the course's asset folders, to ``output_dir``.
 
-    Returns the paths of the notebooks written. ``output_dir`` must not be the course directory itself.
+    Returns the paths of the notebooks written. ``output_dir`` must not be the course directory itself; when
+    it lies inside the course directory (e.g. ``course/student``), it is left out of the folders copied, so
+    that a second run does not copy the copies one level deeper.
     """
     course_dir, output_dir = Path(course_dir).resolve(), Path(output_dir).resolve()
     if output_dir == course_dir:
@@ -132,7 +134,10 @@ def write_student_copies(
         with atomic_path(target) as tmp:
             nbformat.write(student, tmp)
         written.append(target)
+    def skip_output(folder: str, names: list[str]) -> set[str]:
+        return {name for name in names if (Path(folder) / name).resolve() == output_dir}
+
     for item in course_dir.iterdir():
-        if item.is_dir() and not item.name.startswith((".", "_")):
-            shutil.copytree(item, output_dir / item.name, dirs_exist_ok=True)
+        if item.is_dir() and not item.name.startswith((".", "_")) and item.resolve() != output_dir:
+            shutil.copytree(item, output_dir / item.name, dirs_exist_ok=True, ignore=skip_output)
     return written

@@ -12,9 +12,10 @@ from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
 from .music_kit import GENRES, load_music_kit
 from .real_images import load_amazon_clothing, load_tradesy, load_wikiart
 from .real_music import load_fma_small, load_gtzan, load_taste_profile
+from .remote import check_dataset
 
 __all__ = [
     "Kit", "kits", "prepare", "register_kit", "MusicCollection", "ImageCollection", "GENRES", "GTZAN_GENRES",
     "THESIS_GENRES", "KEYWORDS", "load_music_kit", "load_art_kit", "load_keyword_images", "load_gtzan", "load_fma_small", "load_taste_profile",
-    "load_tradesy", "load_amazon_clothing", "load_wikiart",
+    "load_tradesy", "load_amazon_clothing", "load_wikiart", "check_dataset",
 ]

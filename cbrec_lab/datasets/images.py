@@ -7,6 +7,7 @@ optional precomputed feature matrices aligned with the items, and images read on
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,20 @@ import pandas as pd
 from ..exceptions import ParameterError
 
 __all__ = ["ImageCollection"]
+
+
+def _target_size(size) -> tuple[int, int]:
+    """``size`` (an int for a square, or ``(width, height)``) as a pair of positive ints, or a ParameterError."""
+    pair = (size, size) if isinstance(size, numbers.Integral) and not isinstance(size, bool) else size
+    if (
+        isinstance(pair, (tuple, list))
+        and len(pair) == 2
+        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0 for v in pair)
+    ):
+        return int(pair[0]), int(pair[1])
+    raise ParameterError(
+        f"size must be a positive integer (a square) or a (width, height) pair of positive integers, got {size!r}."
+    )
 
 
 @dataclass
@@ -88,25 +103,45 @@ class ImageCollection:
     def load_image(self, item_id: str, *, size: int | tuple[int, int] | None = None) -> np.ndarray:
         """The item's image as an RGB ``uint8`` array of shape ``(height, width, 3)``.
 
+        The file is read by :func:`cbrec_lab.vision.load_image` (with ``alpha="drop"``: a transparency channel
+        is ignored), so it gets the same checks: the pixel limit is enforced from the header before anything is
+        decoded, and truncated, corrupt or non-image files fail with :class:`~cbrec_lab.vision.ImageFileError`.
+
         Parameters
         ----------
         item_id : str
         size : int or (width, height), optional
             Resize to this size (an int means a square) with area averaging (Pillow's ``BOX`` filter when
-            shrinking, bicubic when enlarging).
+            shrinking, bicubic when enlarging). Sides must be positive integers and the result at most
+            :data:`~cbrec_lab.vision.MAX_IMAGE_PIXELS` pixels.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown item, an item without an image file, a missing file, an image outside the size
+            limits of :func:`~cbrec_lab.vision.load_image`, or a bad ``size``.
+        ImageFileError
+            For a file that is empty, truncated, corrupt, not an image, or in an unsupported format.
         """
         from PIL import Image
 
+        from ..vision import MAX_IMAGE_PIXELS, load_image
+
+        target = None if size is None else _target_size(size)
         path = self.image_path(item_id)
         if not path.is_file():
             raise ParameterError(f"{self.name}: the image of {item_id!r} is missing: {path}.")
-        with Image.open(path) as image:
-            image = image.convert("RGB")
-            if size is not None:
-                target = (size, size) if isinstance(size, int) else tuple(size)
-                shrinking = target[0] <= image.width and target[1] <= image.height
-                image = image.resize(target, Image.Resampling.BOX if shrinking else Image.Resampling.BICUBIC)
-            return np.asarray(image, dtype=np.uint8)
+        if target is not None and target[0] * target[1] > MAX_IMAGE_PIXELS:
+            raise ParameterError(
+                f"size={size!r} asks for {target[0] * target[1]:,} pixels, more than MAX_IMAGE_PIXELS = "
+                f"{MAX_IMAGE_PIXELS:,}; pass a smaller size."
+            )
+        image = load_image(path, alpha="drop")
+        if target is None or target == (image.shape[1], image.shape[0]):
+            return image
+        shrinking = target[0] <= image.shape[1] and target[1] <= image.shape[0]
+        resized = Image.fromarray(image).resize(target, Image.Resampling.BOX if shrinking else Image.Resampling.BICUBIC)
+        return np.asarray(resized, dtype=np.uint8)
 
     def show_grid(self, item_ids, *, ncols: int = 6, size: int = 160, labels=None, title: str | None = None):
         """A matplotlib figure with the items' images in a grid, each captioned by its label (default: title).

@@ -8,6 +8,7 @@ columns follow the DataFrame's rows, and audio read on demand from files under a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -96,28 +97,41 @@ class MusicCollection:
             Target sampling rate; 22,050 Hz is what the lessons use.
         offset, duration : float
             Start and length in seconds (``duration=None``: to the end).
+
+        Raises
+        ------
+        ParameterError
+            The file is missing, empty, truncated, not audio, holds non-finite samples, or is longer than
+            :data:`cbrec_lab.audio.MAX_AUDIO_SECONDS` without a ``duration`` (:func:`cbrec_lab.audio.load`).
         """
-        import librosa
+        from ..audio import load
 
         path = self.audio_path(song_id)
         if not path.is_file():
             raise ParameterError(f"{self.name}: the audio file of {song_id!r} is missing: {path}.")
-        y, _ = librosa.load(path, sr=sr, mono=True, offset=offset, duration=duration)
-        return y.astype(np.float32, copy=False)
+        return load(path, sr=sr, offset=offset, duration=duration).astype(np.float32, copy=False)
 
     def play(self, song_id: str, *, sr: int = 22_050, duration: float | None = None):
-        """An audio player for a notebook (``IPython.display.Audio``)."""
-        from IPython.display import Audio
+        """An audio player for a notebook (:class:`cbrec_lab.player.AudioPlayer`, which also plays when the
+        notebook is stored and opened untrusted, e.g. in a fresh clone or on Binder)."""
+        from ..player import AudioPlayer
 
-        return Audio(self.load_audio(song_id, sr=sr, duration=duration), rate=sr, normalize=True)
+        return AudioPlayer(self.load_audio(song_id, sr=sr, duration=duration), rate=sr, normalize=True)
 
     def export_examples(self, folder: Path | str, *, per_genre: int = 1, sr: int = 22_050) -> list[Path]:
         """Write the first ``per_genre`` songs of every genre as WAV files named ``<genre>-<song_id>.wav``.
 
         For listening outside a notebook (any audio player) and for handing examples to a class.
+
+        Raises
+        ------
+        ParameterError
+            If ``per_genre`` is not a positive integer (a negative one would slice from the end).
         """
         import soundfile
 
+        if isinstance(per_genre, bool) or not isinstance(per_genre, Integral) or per_genre <= 0:
+            raise ParameterError(f"per_genre must be a positive integer, got {per_genre!r}: how many songs per genre.")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,11 +21,16 @@ import scipy.sparse as sp
 
 from ..exceptions import ParameterError
 from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
-from .remote import fetch, get_remote
+from .remote import dataset_dir, fetch, get_remote
 
 __all__ = ["load_gtzan", "load_fma_small", "load_taste_profile", "GTZAN_GENRES", "THESIS_GENRES"]
 
 _AUDIO_SUFFIXES = (".wav", ".au")
+#: Where GTZAN's genre folders may sit under a data set folder: the original archive, Kaggle's copy (as
+#: extracted, with or without its top-level ``Data/``).
+_GTZAN_SUBFOLDERS = ("genres", "genres_original", "Data/genres_original")
+#: A GTZAN clip's file stem: ``<genre>.<number>``, e.g. ``blues.00000`` or ``hiphop.00042``.
+_GTZAN_NAME = re.compile(r"(?P<genre>[A-Za-z][A-Za-z_-]*)\.\d+")
 _SONG_COLUMNS = ["title", "artist", "genre", "audio_path"]
 
 
@@ -62,15 +68,56 @@ def _as_names(values: str | Iterable[str], what: str) -> list[str]:
 # GTZAN
 
 
+def _gtzan_base(root: Path) -> Path:
+    """The folder holding GTZAN's genre folders (or its clips) inside ``root``, in any layout it is shipped in."""
+    return next((root / sub for sub in _GTZAN_SUBFOLDERS if (root / sub).is_dir()), root)
+
+
+def _gtzan_files(base: Path) -> list[Path]:
+    """Audio files directly in ``base`` (a flat folder) and one level down (genre folders), sorted."""
+    found = (p for pattern in ("*", "*/*") for p in base.glob(pattern))
+    return sorted(p for p in found if p.suffix.lower() in _AUDIO_SUFFIXES and p.is_file())
+
+
+def _gtzan_genres(files: list[Path], base: Path) -> list[str]:
+    """The genre of every clip: from its GTZAN file name (``blues.00000``), else from its genre folder.
+
+    A clip whose name says one genre while it lies in the folder of another genre is refused as ambiguous; a
+    folder that is not a genre of the collection (e.g. ``data/`` holding every clip) is just a container.
+    """
+    by_name = [m.group("genre") if (m := _GTZAN_NAME.fullmatch(p.stem)) else None for p in files]
+    named = {g.lower() for g in by_name if g}
+    genres = []
+    for path, name_genre in zip(files, by_name):
+        folder = path.parent.name if path.parent != base else None
+        if name_genre is None and folder is None:
+            raise ParameterError(
+                f"Cannot tell the genre of {path}: in a flat folder every clip must be named like GTZAN's "
+                "<genre>.000NN.wav (e.g. blues.00000.wav). Rename the files, or put them in genres/<genre>/ folders."
+            )
+        if name_genre is None or folder is None or folder.lower() == name_genre.lower():
+            genres.append(name_genre or folder)
+        elif folder.lower() in named:
+            raise ParameterError(
+                f"{path} is named as a {name_genre!r} clip but lies in the {folder!r} genre folder. Move it to the "
+                f"folder of its genre, or rename it to {folder}.NNNNN if it belongs to {folder!r}."
+            )
+        else:
+            genres.append(name_genre)
+    return genres
+
+
 def load_gtzan(root: os.PathLike | str | None = None, *, genres: str | Iterable[str] | None = None) -> MusicCollection:
     """The GTZAN genre collection (Tzanetakis & Cook 2002): 1,000 thirty-second clips in 10 genres.
 
     Parameters
     ----------
     root : path-like or None
-        Folder holding ``genres/<genre>/<genre>.000NN.au`` (or ``.wav``); the genres folder itself, or a
-        Kaggle-style ``genres_original`` folder, is accepted too. ``None``: ``<data home>/datasets/gtzan``
-        through :func:`~cbrec_lab.datasets.remote.fetch`.
+        Folder holding GTZAN's clips in one of the layouts it is shipped in: ``genres/<genre>/<genre>.000NN.au``
+        (or ``.wav``; the original archive), Kaggle's ``genres_original/<genre>/…`` or
+        ``Data/genres_original/<genre>/…``, the genres folder itself, or a flat folder of ``<genre>.000NN.wav``
+        files. ``None``: ``<data home>/datasets/gtzan``, in any of these layouts; when no clip is there,
+        :func:`~cbrec_lab.datasets.remote.fetch` downloads the original archive (or says how to get it).
     genres : str, iterable of str or None
         Keep only these genres (case-insensitive), e.g. :data:`THESIS_GENRES`. ``None`` keeps all.
 
@@ -78,28 +125,33 @@ def load_gtzan(root: os.PathLike | str | None = None, *, genres: str | Iterable[
     -------
     MusicCollection
         ``songs`` [shape=(n_songs, 4)] indexed by ``song_id`` (the file stem, ``"blues.00000"``) and sorted by
-        it; ``title`` is the song id, ``artist`` is missing (GTZAN has no artist labels), ``genre`` the folder
-        name, ``audio_path`` relative to ``root``. No play counts.
+        it; ``title`` is the song id, ``artist`` is missing (GTZAN has no artist labels), ``genre`` read from
+        the GTZAN file name (``blues.00000`` → ``blues``) or, for other names, from the genre folder;
+        ``audio_path`` relative to ``root``. No play counts.
 
     Raises
     ------
     ParameterError
-        If the folder holds no ``.wav``/``.au`` files in genre folders, or a requested genre is not present.
+        If the folder holds no ``.wav``/``.au`` files, a clip's genre cannot be told (a flat folder of files
+        not named ``<genre>.000NN``) or is ambiguous (a clip named for one genre in another genre's folder),
+        or a requested genre is not present.
     DataUnavailableError
         With ``root=None`` when the data set is not on disk and cannot be downloaded.
     """
+    if root is None and _gtzan_files(_gtzan_base(dataset_dir("gtzan"))):
+        root = dataset_dir("gtzan")  # placed by hand in any accepted layout: no download marker needed
     root = _resolve_root(root, "gtzan")
-    base = next((root / sub for sub in ("genres", "genres_original") if (root / sub).is_dir()), root)
-    files = sorted(p for p in base.glob("*/*") if p.suffix.lower() in _AUDIO_SUFFIXES and p.is_file())
+    base = _gtzan_base(root)
+    files = _gtzan_files(base)
     if not files:
         raise ParameterError(
-            f"No GTZAN audio found under {root}: expected genres/<genre>/<genre>.000NN.au or .wav files. "
-            f"{get_remote('gtzan').layout}"
+            f"No GTZAN audio found under {root}: expected genres/<genre>/<genre>.000NN.au or .wav files "
+            f"(or Kaggle's genres_original/, or a flat folder of <genre>.000NN.wav). {get_remote('gtzan').layout}"
         )
     table = pd.DataFrame(
         {
             "song_id": [p.stem for p in files],
-            "genre": [p.parent.name for p in files],
+            "genre": _gtzan_genres(files, base),
             "audio_path": [p.relative_to(root).as_posix() for p in files],
             "is_wav": [p.suffix.lower() == ".wav" for p in files],
         }

@@ -13,8 +13,25 @@ under ``<data home>/datasets/<name>``:
   folder, checks size and SHA-256, extracts it into a temporary folder and moves that into place with
   :func:`os.replace`, so an interrupted download never leaves a half-filled data set behind.
 
+Safety limits of a download (each can be changed per call of :func:`fetch`):
+
+* **one fetch per data set at a time**: the download and extraction run under an exclusive lock,
+  ``<data home>/.locks/dataset-<name>.lock``; a second fetch of the same data set (another notebook, another
+  process) waits, then finds the finished folder and downloads nothing. Under the lock, partial downloads
+  (``.part``) and extraction folders left by a killed run are known to be stale and are removed.
+* **a deadline per download**: ``deadline_s``, by default 10 minutes plus one second per 256 KiB of the
+  archive (about 1 h 30 for GTZAN's 1.2 GB), so a mirror that sends a trickle of bytes cannot hang a class.
+* **a cap on the extracted size**: the sizes of an archive's members are added up before anything is
+  extracted; above ``max_extracted_bytes`` (by default 20 times the archive's size, at least 1 GiB; media
+  barely compress, so more means a damaged or hostile archive) or above the free disk space nothing is
+  extracted.
+* a damaged archive (unreadable zip/tar/gzip) raises :class:`DataUnavailableError` naming the file and
+  saying to delete it and fetch again.
+
 An archive whose SHA-256 is not yet recorded in the registry (``sha256=""``) is never downloaded
 automatically: the message asks the user to verify the file by hand and place it.
+
+:func:`check_dataset` checks a notebook's ``DATASET`` parameter against the names its lesson supports.
 """
 
 from __future__ import annotations
@@ -22,17 +39,21 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import tarfile
+import time
 import urllib.request
 import uuid
 import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from ..cache import atomic_write_text, sha256_file
-from ..config import data_home, network_reachable, offline
+from ..cache import atomic_write_text, exclusive_lock, sha256_file
+from ..config import data_home, free_disk_mb, network_reachable, offline
 from ..exceptions import CbrecError, ParameterError
 
 __all__ = [
@@ -44,6 +65,7 @@ __all__ = [
     "dataset_dir",
     "is_available",
     "fetch",
+    "check_dataset",
     "MARKER_NAME",
 ]
 
@@ -51,7 +73,13 @@ __all__ = [
 MARKER_NAME = ".cbrec-lab-complete.json"
 
 _CHUNK_BYTES = 1 << 20
-_TIMEOUT_S = 30.0
+_TIMEOUT_S = 30.0  # longest wait for any single network operation (connect, one read)
+#: Default deadline of one download: this many seconds plus one per ``_MIN_RATE_BYTES_S`` bytes expected.
+_DEADLINE_BASE_S = 600.0
+_MIN_RATE_BYTES_S = 256 * 1024
+#: Default cap on an archive's extracted size: this many times the archive's size, at least the floor.
+_EXTRACT_RATIO = 20
+_EXTRACT_FLOOR_BYTES = 1 << 30
 _USER_AGENT = "cbrec-lab (course data fetcher; urllib)"
 
 
@@ -165,7 +193,8 @@ _GTZAN = RemoteDataset(
         "genres/<genre>/<genre>.000NN.au (or .wav): 10 genre folders (blues, classical, country, disco, hiphop, "
         "jazz, metal, pop, reggae, rock) of 100 thirty-second clips each. Copies that are not direct downloads "
         "(they need a login): Kaggle 'andradaolteanu/gtzan-dataset-music-genre-classification' (WAV files in "
-        "genres_original/; rename that folder to genres/) and Hugging Face 'marsyas/gtzan'."
+        "genres_original/, also inside its Data/ folder) and Hugging Face 'marsyas/gtzan'. load_gtzan also reads "
+        "genres_original/ and a flat folder of <genre>.000NN.wav files."
     ),
     expected=("genres/*/*.*",),
 )
@@ -413,6 +442,45 @@ def dataset_dir(name: str) -> Path:
     return data_home() / "datasets" / name
 
 
+def check_dataset(name, allowed: Iterable[str]) -> str:
+    """Check a notebook's ``DATASET`` parameter against the data sets its lesson supports.
+
+    Called right after a lesson's parameters cell, so that a typo stops the notebook at once instead of
+    silently running on the kit or failing deep inside a loader.
+
+    Parameters
+    ----------
+    name : str
+        The value of ``DATASET``.
+    allowed : iterable of str
+        The names the lesson supports, e.g. ``("kit", "gtzan")``.
+
+    Returns
+    -------
+    str
+        ``name``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not one of ``allowed`` (the message lists them), or ``allowed`` is empty.
+
+    Examples
+    --------
+    >>> check_dataset("gtzan", ("kit", "gtzan"))
+    'gtzan'
+    """
+    choices = tuple(allowed)
+    if not choices:
+        raise ParameterError("check_dataset needs at least one allowed data set name.")
+    if not isinstance(name, str) or name not in choices:
+        raise ParameterError(
+            f"DATASET={name!r} is not one of {', '.join(map(repr, choices))}; set one of them in the parameters "
+            "cell (names are lower case) and run the notebook again."
+        )
+    return name
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Presence
 
@@ -506,26 +574,45 @@ def _hosts_reachable(dataset: RemoteDataset) -> bool:
     return False
 
 
-def _stream(url: str, target: Path, remote: RemoteFile, *, progress: bool) -> None:
-    """Copy ``url`` into ``target`` chunk by chunk, stopping early if it grows past the expected size."""
+def _default_deadline_s(n_bytes: int) -> float:
+    """Seconds one download may take: ``_DEADLINE_BASE_S`` plus one per ``_MIN_RATE_BYTES_S`` bytes expected."""
+    return _DEADLINE_BASE_S + n_bytes / _MIN_RATE_BYTES_S
+
+
+def _stream(url: str, target: Path, remote: RemoteFile, *, progress: bool, deadline_s: float | None) -> None:
+    """Copy ``url`` into ``target`` as the bytes arrive, stopping early if it grows past the expected size or
+    runs past its deadline (``None``: the default for the expected size, see :func:`_default_deadline_s`)."""
     from tqdm.auto import tqdm
 
+    started = time.monotonic()
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
-    with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response, open(target, "wb") as out:
+    timeout = _TIMEOUT_S if deadline_s is None else min(_TIMEOUT_S, deadline_s)
+    with urllib.request.urlopen(request, timeout=timeout) as response, open(target, "wb") as out:
         total = remote.size_bytes or int(response.headers.get("Content-Length") or 0) or None
+        budget = _default_deadline_s(total or 0) if deadline_s is None else deadline_s
         with tqdm(
             total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=remote.filename, disable=not progress
         ) as bar:
             written = 0
-            while chunk := response.read(_CHUNK_BYTES):
+            # read1 returns what has arrived (up to a chunk), so the deadline is checked even on a trickle
+            while chunk := response.read1(_CHUNK_BYTES):
                 written += len(chunk)
                 if remote.size_bytes and written > remote.size_bytes:
                     raise ValueError(f"the server sent more than the expected {remote.size_bytes:,} bytes")
                 out.write(chunk)
                 bar.update(len(chunk))
+                if time.monotonic() - started > budget:
+                    expected = f" of {total:,}" if total else ""
+                    raise TimeoutError(
+                        f"gave up at the deadline of {budget:.0f} s with only {written:,}{expected} bytes received "
+                        "(a slow or stalled mirror); try again later or on another network, pass a longer "
+                        "deadline_s to fetch(), or download the file by hand as below"
+                    )
 
 
-def _download(remote: RemoteFile, folder: Path, *, progress: bool) -> tuple[Path | None, list[str]]:
+def _download(
+    remote: RemoteFile, folder: Path, *, progress: bool, deadline_s: float | None = None
+) -> tuple[Path | None, list[str]]:
     """Download ``remote`` into ``folder`` trying each URL; return the verified file or ``None`` and the
     reason each URL failed. Nothing but a verified file is left behind."""
     failures: list[str] = []
@@ -533,7 +620,7 @@ def _download(remote: RemoteFile, folder: Path, *, progress: bool) -> tuple[Path
     for url in remote.urls:
         part = folder / f".{remote.filename}.{uuid.uuid4().hex[:8]}.part"
         try:
-            _stream(url, part, remote, progress=progress)
+            _stream(url, part, remote, progress=progress, deadline_s=deadline_s)
             size = part.stat().st_size
             if remote.size_bytes and size != remote.size_bytes:
                 raise ValueError(f"size mismatch: expected {remote.size_bytes:,} bytes, got {size:,}")
@@ -542,7 +629,7 @@ def _download(remote: RemoteFile, folder: Path, *, progress: bool) -> tuple[Path
                 raise ValueError(f"SHA-256 mismatch: expected {remote.sha256}, got {digest} ({size:,} bytes)")
             os.replace(part, final)
             return final, failures
-        except (OSError, http.client.HTTPException, ValueError) as err:  # URLError is an OSError
+        except (OSError, http.client.HTTPException, ValueError) as err:  # URLError, TimeoutError are OSErrors
             failures.append(f"{url}: {err}")
         finally:
             part.unlink(missing_ok=True)
@@ -559,24 +646,73 @@ def _check_member(name: str, archive: Path) -> None:
         )
 
 
-def _extract(archive: Path, into: Path) -> None:
-    """Extract a zip or tar archive (or copy a plain file) into ``into``."""
-    name = archive.name.lower()
-    if name.endswith(".zip"):
-        with zipfile.ZipFile(archive) as bundle:
-            for member in bundle.namelist():
-                _check_member(member, archive)
-            bundle.extractall(into)
-    elif name.endswith((".tar.gz", ".tgz", ".tar")):
-        with tarfile.open(archive) as bundle:
-            for member in bundle.getmembers():
-                _check_member(member.name, archive)
-            bundle.extractall(into, filter="data")
+def _default_max_extracted_bytes(archive: Path) -> int:
+    """The default cap on an archive's extracted size: ``_EXTRACT_RATIO`` × its size, at least the floor."""
+    return max(_EXTRACT_RATIO * archive.stat().st_size, _EXTRACT_FLOOR_BYTES)
+
+
+def _check_extracted_size(archive: Path, total: int, into: Path, max_bytes: int | None) -> None:
+    """Refuse an archive whose members add up to more than the cap or than the free disk space."""
+    if max_bytes is None:
+        limit = _default_max_extracted_bytes(archive)
+        why = f"the default cap of {_EXTRACT_RATIO}× the archive's size, at least {_format_size(_EXTRACT_FLOOR_BYTES)}"
     else:
-        shutil.copy2(archive, into / archive.name)
+        limit, why = max_bytes, "the cap given as max_extracted_bytes"
+    if total > limit:
+        raise DataUnavailableError(
+            f"The archive {archive} would extract to {total:,} bytes, more than {limit:,} bytes ({why}); nothing "
+            "was extracted. If you trust the file, pass a larger max_extracted_bytes to fetch(); otherwise "
+            "delete it and report the mirror."
+        )
+    free = int(free_disk_mb(into) * 1e6)
+    if total > free:
+        raise DataUnavailableError(
+            f"The archive {archive} extracts to {_format_size(total)} but only {_format_size(free)} is free on "
+            f"the disk of {into}; free some space or set CBREC_DATA_HOME to a larger disk, then fetch again."
+        )
 
 
-def fetch(name: str, *, progress: bool = True, keep_archives: bool = False) -> Path:
+def _extract(archive: Path, into: Path, *, max_bytes: int | None = None) -> None:
+    """Extract a zip or tar archive (or copy a plain file) into ``into``.
+
+    Member paths are checked (nothing may land outside ``into``) and member sizes added up (see
+    :func:`_check_extracted_size`) before anything is written. An unreadable archive raises
+    :class:`DataUnavailableError` naming it.
+    """
+    name = archive.name.lower()
+    try:
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(archive) as bundle:
+                members = bundle.infolist()
+                for member in members:
+                    _check_member(member.filename, archive)
+                _check_extracted_size(archive, sum(m.file_size for m in members), into, max_bytes)
+                bundle.extractall(into)
+        elif name.endswith((".tar.gz", ".tgz", ".tar")):
+            with tarfile.open(archive) as bundle:
+                members = bundle.getmembers()
+                for member in members:
+                    _check_member(member.name, archive)
+                _check_extracted_size(archive, sum(m.size for m in members if m.isfile()), into, max_bytes)
+                bundle.extractall(into, filter="data")
+        else:
+            shutil.copy2(archive, into / archive.name)
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError) as err:
+        raise DataUnavailableError(
+            f"The archive {archive} is damaged and could not be extracted ({type(err).__name__}: {err}). "
+            "Delete it and fetch again to download a fresh copy; if the new copy is damaged too, download the "
+            "file by hand from another mirror."
+        ) from None
+
+
+def fetch(
+    name: str,
+    *,
+    progress: bool = True,
+    keep_archives: bool = False,
+    deadline_s: float | None = None,
+    max_extracted_bytes: int | None = None,
+) -> Path:
     """Make a real data set available on disk and return its folder.
 
     Parameters
@@ -588,6 +724,12 @@ def fetch(name: str, *, progress: bool = True, keep_archives: bool = False) -> P
     keep_archives : bool
         Keep the downloaded archives in ``<data home>/datasets/.downloads/<name>`` after extraction (by
         default they are deleted once their contents are in place; the marker keeps their SHA-256).
+    deadline_s : float or None
+        Longest time one download (one URL) may take, in seconds; ``None``: 10 minutes plus one second per
+        256 KiB of the archive. A mirror past its deadline counts as failed and the next one is tried.
+    max_extracted_bytes : int or None
+        Largest total size of an archive's members; ``None``: 20 times the archive's size, at least 1 GiB.
+        Checked before anything is extracted.
 
     Returns
     -------
@@ -598,12 +740,27 @@ def fetch(name: str, *, progress: bool = True, keep_archives: bool = False) -> P
     ------
     DataUnavailableError
         Offline (``CBREC_OFFLINE=1``), none of the hosts reachable, an archive whose SHA-256 is not recorded
-        yet, every URL of an archive failing (the reasons are listed), or a folder that exists but is
-        incomplete. The message says what to download, from where, its size and SHA-256, and where to put it.
+        yet, every URL of an archive failing or running past its deadline (the reasons are listed), a folder
+        that exists but is incomplete, an archive larger than the cap or the free disk space, or a damaged
+        archive. The message says what to download, from where, its size and SHA-256, and where to put it.
     ParameterError
-        If ``name`` is not registered.
+        If ``name`` is not registered, or ``deadline_s`` / ``max_extracted_bytes`` is not positive.
+
+    Notes
+    -----
+    Downloading and extracting run under an exclusive lock per data set (``<data home>/.locks``): a second
+    fetch of the same data set waits for the first and then returns its folder. Under that lock any partial
+    download or extraction folder of the data set is a leftover of a killed run and is removed first.
     """
     dataset = get_remote(name)
+    if deadline_s is not None and (
+        isinstance(deadline_s, bool) or not isinstance(deadline_s, (int, float)) or not 0 < deadline_s < float("inf")
+    ):
+        raise ParameterError(f"deadline_s must be a positive number of seconds or None, got {deadline_s!r}.")
+    if max_extracted_bytes is not None and (
+        isinstance(max_extracted_bytes, bool) or not isinstance(max_extracted_bytes, int) or max_extracted_bytes <= 0
+    ):
+        raise ParameterError(f"max_extracted_bytes must be a positive integer or None, got {max_extracted_bytes!r}.")
     folder = dataset_dir(name)
     if _marker_valid(dataset, folder) or _placed_by_hand(dataset, folder):
         return folder
@@ -617,6 +774,47 @@ def fetch(name: str, *, progress: bool = True, keep_archives: bool = False) -> P
                 f"no SHA-256 is recorded for {', '.join(unverified)}, so it is not downloaded automatically.",
             )
         )
+    with exclusive_lock(data_home() / ".locks" / f"dataset-{name}.lock"):
+        if _marker_valid(dataset, folder) or _placed_by_hand(dataset, folder):
+            return folder  # another fetch finished it while this one waited for the lock
+        _remove_stale(folder.parent, name)
+        return _fetch_locked(
+            dataset,
+            folder,
+            progress=progress,
+            keep_archives=keep_archives,
+            deadline_s=deadline_s,
+            max_extracted_bytes=max_extracted_bytes,
+        )
+
+
+def _remove_stale(datasets: Path, name: str) -> None:
+    """Remove the partial downloads and extraction folders of ``name`` that a killed fetch left behind.
+
+    Only called under the data set's lock, when no other fetch of it can be running: every such file is stale.
+    (Where :func:`~cbrec_lab.cache.exclusive_lock` cannot lock, on Windows, concurrent fetches of one data set
+    are not supported, as for the kits.)
+    """
+    for part in (datasets / ".downloads" / name).glob(".*.part"):
+        part.unlink(missing_ok=True)
+    staging = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{8}}\.tmp")
+    if datasets.is_dir():
+        for entry in datasets.iterdir():
+            if staging.fullmatch(entry.name) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fetch_locked(
+    dataset: RemoteDataset,
+    folder: Path,
+    *,
+    progress: bool,
+    keep_archives: bool,
+    deadline_s: float | None,
+    max_extracted_bytes: int | None,
+) -> Path:
+    """The download and extraction of :func:`fetch`, run while holding the data set's lock."""
+    name = dataset.name
     if folder.exists():
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
@@ -633,12 +831,15 @@ def fetch(name: str, *, progress: bool = True, keep_archives: bool = False) -> P
 
     downloads = folder.parent / ".downloads" / name
     downloads.mkdir(parents=True, exist_ok=True)
-    archives = [_verified_archive(dataset, remote, downloads, progress=progress) for remote in dataset.files]
+    archives = [
+        _verified_archive(dataset, remote, downloads, progress=progress, deadline_s=deadline_s)
+        for remote in dataset.files
+    ]
     staging = folder.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         staging.mkdir()
         for archive in archives:
-            _extract(archive, staging)
+            _extract(archive, staging, max_bytes=max_extracted_bytes)
         record = {"dataset": name, "files": {f.filename: f.sha256 for f in dataset.files}}
         atomic_write_text(staging / MARKER_NAME, json.dumps(record, indent=2))
         os.replace(staging, folder)
@@ -658,7 +859,9 @@ def _prune(downloads: Path) -> None:
             empty.rmdir()
 
 
-def _verified_archive(dataset: RemoteDataset, remote: RemoteFile, downloads: Path, *, progress: bool) -> Path:
+def _verified_archive(
+    dataset: RemoteDataset, remote: RemoteFile, downloads: Path, *, progress: bool, deadline_s: float | None = None
+) -> Path:
     """A verified copy of ``remote`` in ``downloads``: reused if a previous run left one, else downloaded.
 
     Verified archives are kept when a later step fails, so that fetching again does not download them twice;
@@ -667,7 +870,7 @@ def _verified_archive(dataset: RemoteDataset, remote: RemoteFile, downloads: Pat
     archive = downloads / remote.filename
     if archive.is_file() and sha256_file(archive) == remote.sha256:
         return archive
-    archive, failures = _download(remote, downloads, progress=progress)
+    archive, failures = _download(remote, downloads, progress=progress, deadline_s=deadline_s)
     if archive is None:
         _prune(downloads)
         raise DataUnavailableError(

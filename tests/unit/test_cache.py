@@ -1,8 +1,12 @@
+import errno
 import hashlib
+import warnings
 
 import pytest
 
-from cbrec_lab.cache import atomic_path, atomic_write_text, sha256_file
+from cbrec_lab.cache import CacheWarning, atomic_path, atomic_write_text, load_or_compute, sha256_file
+
+from .read_only import read_only  # noqa: F401  (a fixture)
 
 
 def test_sha256_of_a_known_string(tmp_path):
@@ -31,3 +35,71 @@ def test_a_failed_write_keeps_the_old_file_intact(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# load_or_compute: reading needs no lock; a cache that cannot be written is skipped with one note.
+
+
+def _text_cache(path):
+    def load():
+        return path.read_text() if path.is_file() else None
+
+    def store(value):
+        atomic_write_text(path, value)
+        return load()
+
+    return load, store
+
+
+def test_a_cache_is_computed_once_then_read(tmp_path):
+    load, store = _text_cache(tmp_path / "cache" / "value.txt")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return "42"
+
+    assert load_or_compute(tmp_path / "cache" / ".value.lock", load, compute, store, what="answers") == "42"
+    assert load_or_compute(tmp_path / "cache" / ".value.lock", load, compute, store, what="answers") == "42"
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
+def test_an_existing_cache_is_read_without_writing_anything(tmp_path, read_only, code):
+    load, store = _text_cache(tmp_path / "cache" / "value.txt")
+    load_or_compute(tmp_path / "cache" / ".value.lock", load, lambda: "42", store, what="answers")
+    (tmp_path / "cache" / ".value.lock").unlink()
+    read_only(tmp_path / "cache", code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_or_compute(tmp_path / "cache" / ".value.lock", load, lambda: "wrong", store, what="answers") == "42"
+    assert not (tmp_path / "cache" / ".value.lock").exists()
+
+
+def test_a_store_that_cannot_write_returns_the_value_computed_once_with_a_note(tmp_path):
+    load, _ = _text_cache(tmp_path / "value.txt")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return "42"
+
+    def store(value):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with pytest.warns(CacheWarning, match=rf"{tmp_path} is not writable \(Read-only file system\).*answers in memory"):
+        assert load_or_compute(tmp_path / ".value.lock", load, compute, store, what="answers") == "42"
+    assert calls == [1]
+
+
+def test_an_unreadable_input_is_not_mistaken_for_an_unwritable_cache(tmp_path):
+    load, store = _text_cache(tmp_path / "value.txt")
+
+    def compute():
+        raise PermissionError(errno.EACCES, "Permission denied", "/data/song.wav")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(PermissionError, match="song.wav"):
+            load_or_compute(tmp_path / ".value.lock", load, compute, store, what="answers")

@@ -71,3 +71,21 @@ def test_unfitted_and_bad_inputs():
     model = WMF(factors=2, iterations=2).fit(_blocks(np.random.default_rng(2)))
     with pytest.raises(ParameterError, match="0–19"):
         model.similar_items(20)
+
+
+@pytest.mark.parametrize("kwargs", [{"factors": 0}, {"factors": -2}, {"factors": 2.5}, {"iterations": 0}])
+def test_wmf_refuses_non_positive_sizes_at_construction(kwargs):
+    name, value = next(iter(kwargs.items()))
+    with pytest.raises(ParameterError, match=f"{name} must be a positive integer, got {value!r}"):
+        WMF(**kwargs)
+
+
+def test_wmf_scores_refuse_out_of_range_users():
+    model = WMF(factors=2, iterations=1).fit(sp.csr_matrix(np.eye(4)))
+    np.testing.assert_allclose(model.scores([3]), model.scores()[3:4])
+    for users in ([-1], [4], [0, 7]):
+        with pytest.raises(ParameterError, match=r"users must be row indices 0–3") as info:
+            model.scores(users)
+        assert str(max(users, key=abs)) in str(info.value)
+    with pytest.raises(ParameterError, match="integer"):
+        model.scores([0.5])

@@ -215,3 +215,28 @@ def test_gpus_come_from_nvidia_smi_and_a_blind_backend_is_flagged(fake_nvidia_sm
 def test_no_nvidia_smi_means_no_gpus(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert config._nvidia_gpus() == []
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " On ", "on"])
+def test_offline_accepts_every_usual_yes(monkeypatch, value):
+    monkeypatch.setenv("CBREC_OFFLINE", value)
+    assert config.offline() is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", "OFF", "", "  "])
+def test_offline_accepts_every_usual_no(monkeypatch, value):
+    monkeypatch.setenv("CBREC_OFFLINE", value)
+    assert config.offline() is False
+
+
+def test_offline_unset_means_online(monkeypatch):
+    monkeypatch.delenv("CBREC_OFFLINE", raising=False)
+    assert config.offline() is False
+
+
+@pytest.mark.parametrize("value", ["offline", "2", "y3s"])
+def test_offline_refuses_an_unclear_value(monkeypatch, value):
+    monkeypatch.setenv("CBREC_OFFLINE", value)
+    with pytest.raises(ParameterError, match=f"CBREC_OFFLINE={value!r} is not understood") as info:
+        config.offline()
+    assert "1/true/yes/on" in str(info.value) and "0/false/no/off" in str(info.value)

@@ -53,3 +53,13 @@ def test_a_perfect_scorer_beats_a_random_one(plays):
 def test_bad_fractions(plays, fraction):
     with pytest.raises(ParameterError, match="strictly between 0 and 1"):
         split_held_out_plays(plays, test_fraction=fraction)
+
+
+@pytest.mark.parametrize("bad, shown", [(np.nan, "nan"), (-3.0, "-3"), (np.inf, "inf")])
+def test_held_out_plays_refuse_non_finite_or_negative_counts(plays, bad, shown):
+    broken = plays.copy()
+    broken.data[7] = bad
+    with pytest.raises(ParameterError, match="finite and non-negative") as info:
+        split_held_out_plays(broken)
+    message = str(info.value)
+    assert shown in message and "user" in message and "item" in message

@@ -1,7 +1,10 @@
 """The log-mel feature cache: values, layout, reuse from a memory map, integrity checks and cache keys, on a
 tiny collection of three short files written by the test."""
 
+import errno
 import json
+import os
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,8 @@ from cbrec_lab.audio import log_mel_spectrogram
 from cbrec_lab.datasets.music import MusicCollection
 from cbrec_lab.exceptions import ParameterError
 from cbrec_lab.feature_cache import FeatureCacheError, SpectrogramSet, log_mel_set
+
+from .read_only import read_only  # noqa: F401  (a fixture)
 
 SR = 22_050
 SECONDS = {"a": 1.0, "b": 1.5, "c": 2.0}  # different lengths: 44, 65 and 87 frames (1 + n // 512)
@@ -201,3 +206,57 @@ def test_spectrogram_set_layout():
 def test_spectrogram_set_refuses_bad_offsets(data, offsets, message):
     with pytest.raises(ParameterError, match=message):
         SpectrogramSet(data, np.array(offsets), ("x", "y"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A shared, read-only data home; keys that follow the audio files themselves.
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES], ids=["read-only mount", "owned by someone else"])
+def test_a_valid_cache_is_read_from_a_data_home_it_cannot_write(tiny, data_home, read_only, monkeypatch, code):
+    first = log_mel_set(tiny)
+    read_only(data_home, code)
+
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed although the shared cache is valid")
+
+    monkeypatch.setattr(feature_cache, "_compute", boom)
+    again = log_mel_set(tiny)
+    assert isinstance(again.data, np.memmap)
+    np.testing.assert_array_equal(np.asarray(again.data), np.asarray(first.data))
+
+
+def test_an_unwritable_data_home_computes_in_memory_with_a_one_line_note(tiny, data_home, read_only):
+    read_only(data_home)
+    with pytest.warns(UserWarning, match=r"not writable.*computing .* in memory") as notes:
+        spectrograms = log_mel_set(tiny)
+    assert len(notes) == 1 and "\n" not in str(notes[0].message) and str(data_home) in str(notes[0].message)
+    assert not isinstance(spectrograms.data, np.memmap)
+    np.testing.assert_allclose(spectrograms[2], _expected(tiny, "c"), rtol=0, atol=1e-5)
+
+
+def _replace_keeping_size(path, song: str, seconds: float) -> None:
+    """Other audio of the same length (so the same file size) written over ``path`` a second later."""
+    before = path.stat()
+    sf.write(path, _signal(song, seconds), SR, subtype="FLOAT")
+    assert path.stat().st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_clip_replaced_by_other_audio_of_the_same_size_is_recomputed(tiny, data_home):
+    before = np.array(log_mel_set(tiny)[0])
+    _replace_keeping_size(tiny.audio_path("a"), "b", SECONDS["a"])
+    after = log_mel_set(tiny)
+    np.testing.assert_allclose(after[0], _expected(tiny, "a"), rtol=0, atol=1e-5)
+    assert not np.allclose(after[0], before), "the old spectrogram came back from the cache"
+
+
+def test_two_folders_loaded_under_one_name_do_not_share_a_cache(tiny, data_home, tmp_path):
+    other_root = tmp_path / "elsewhere"
+    shutil.copytree(tiny.root, other_root)  # copy2 keeps sizes and modification times
+    stamp = (tiny.root / "a.wav").stat()
+    sf.write(other_root / "a.wav", _signal("c", SECONDS["a"]), SR, subtype="FLOAT")
+    os.utime(other_root / "a.wav", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same name, size and time
+    other = MusicCollection(name="tiny", songs=tiny.songs, root=other_root)
+    log_mel_set(tiny)
+    np.testing.assert_allclose(log_mel_set(other)[0], _expected(other, "a"), rtol=0, atol=1e-5)

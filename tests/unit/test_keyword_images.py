@@ -161,13 +161,14 @@ def test_a_tampered_file_makes_the_load_fail(data_home, monkeypatch):
 
 
 def test_a_kit_made_from_other_inputs_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setitem(ki.SIZES, "ci", 1)
-    folder = build_keyword_images("ci", root=tmp_path, progress=False)
-    stale = folder / "images" / "stale.png"
-    stale.write_bytes(b"old")
     monkeypatch.setitem(ki.SIZES, "ci", 2)
-    assert build_keyword_images("ci", root=tmp_path, progress=False) == folder
-    assert not stale.exists() and (folder / "images" / "snow" / "snow-002.png").is_file()
+    folder = build_keyword_images("ci", root=tmp_path, progress=False)
+    stale = folder / "images" / "snow" / "snow-002.png"  # written by the old kit, not part of the new one
+    assert stale.is_file()
+    monkeypatch.setitem(ki.SIZES, "ci", 1)
+    with pytest.warns(UserWarning, match="removed"):
+        assert build_keyword_images("ci", root=tmp_path, progress=False) == folder
+    assert not stale.exists() and (folder / "images" / "snow" / "snow-001.png").is_file()
 
 
 def test_bad_input_is_refused_clearly(tmp_path):

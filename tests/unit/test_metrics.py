@@ -348,3 +348,12 @@ def test_other_bad_inputs_are_rejected():
         evaluate_rankings(np.zeros((2, 3)), np.eye(2, 3), batch_users=0)
     with pytest.raises(ParameterError, match="got ndarray"):
         summarise(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_nan_in_relevant_is_refused_not_counted_as_relevant(sparse):
+    scores = np.array([[0.9, 0.1, 0.5], [0.2, 0.8, 0.4]])
+    relevant = np.array([[0.0, np.nan, 1.0], [1.0, 0.0, 0.0]])
+    with pytest.raises(ParameterError, match="relevant holds NaN") as info:
+        evaluate_rankings(scores, sp.csr_matrix(relevant) if sparse else relevant, k=1)
+    assert "user 0, item 1" in str(info.value) and "0 or 1" in str(info.value)

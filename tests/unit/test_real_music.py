@@ -3,12 +3,9 @@
 The download tests serve files from a local ``http.server`` on 127.0.0.1; nothing here reaches the internet.
 """
 
-import functools
 import hashlib
-import http.server
 import io
 import tarfile
-import threading
 import zipfile
 
 import numpy as np
@@ -22,12 +19,13 @@ from cbrec_lab.datasets.remote import (
     MARKER_NAME,
     REMOTE_DATASETS,
     DataUnavailableError,
-    RemoteDataset,
     RemoteFile,
     dataset_dir,
     fetch,
 )
 from cbrec_lab.exceptions import CbrecError, ParameterError
+
+from .local_http import register_toy, serve
 
 # --------------------------------------------------------------------------------------------------------------
 # Fixtures in the real formats
@@ -338,32 +336,13 @@ def test_data_placed_by_hand_is_found_offline(tmp_path, monkeypatch, triplets_ro
 # Fetching: downloads from a local server
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requests: list = []
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-    def do_GET(self):
-        type(self).requests.append(self.path)
-        super().do_GET()
-
-
 @pytest.fixture
 def local_server(tmp_path):
     """Serve tmp_path/'served' on 127.0.0.1 from a background thread; shut down after the test."""
     served = tmp_path / "served"
     served.mkdir()
-    handler = type("Handler", (_QuietHandler,), {"requests": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(served)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield served, f"http://127.0.0.1:{server.server_port}", handler.requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(served) as (url, handler):
+        yield served, url, handler.requests
 
 
 def _zip_bytes(members):
@@ -384,20 +363,6 @@ def _tar_gz_bytes(members):
     return buffer.getvalue()
 
 
-def _register(monkeypatch, files):
-    toy = RemoteDataset(
-        name="toy",
-        title="Toy data set",
-        files=tuple(files),
-        licence="CC0",
-        citation="nobody",
-        homepage="http://127.0.0.1/",
-        layout="toy/hello.txt",
-    )
-    monkeypatch.setitem(REMOTE_DATASETS, "toy", toy)
-    return toy
-
-
 @pytest.fixture
 def online(tmp_path, monkeypatch):
     monkeypatch.setenv("CBREC_OFFLINE", "0")  # the suite sets 1; the server below is local
@@ -411,7 +376,7 @@ def test_fetch_downloads_verifies_extracts_and_reuses(online, local_server, monk
     tarred = _tar_gz_bytes({"extra/more.txt": b"more"})
     (served / "toy.zip").write_bytes(zipped)
     (served / "extra.tar.gz").write_bytes(tarred)
-    _register(
+    register_toy(
         monkeypatch,
         [
             # the first URL is dead (404): the mirror after it must be used
@@ -439,7 +404,7 @@ def test_fetch_downloads_verifies_extracts_and_reuses(online, local_server, monk
 def test_fetch_rejects_a_wrong_checksum_and_leaves_nothing(online, local_server, monkeypatch):
     served, base, _ = local_server
     (served / "toy.zip").write_bytes(_zip_bytes({"toy/hello.txt": b"hello"}))
-    _register(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), "0" * 64, 0)])
+    register_toy(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), "0" * 64, 0)])
     with pytest.raises(DataUnavailableError, match="SHA-256 mismatch") as info:
         fetch("toy", progress=False)
     assert f"{base}/toy.zip" in str(info.value) and str(online / "toy") in str(info.value)
@@ -451,7 +416,7 @@ def test_fetch_rejects_a_wrong_size_early(online, local_server, monkeypatch):
     served, base, _ = local_server
     payload = b"x" * 5000
     (served / "big.bin").write_bytes(payload)
-    _register(monkeypatch, [RemoteFile("big.bin", (f"{base}/big.bin",), hashlib.sha256(payload).hexdigest(), 10)])
+    register_toy(monkeypatch, [RemoteFile("big.bin", (f"{base}/big.bin",), hashlib.sha256(payload).hexdigest(), 10)])
     with pytest.raises(DataUnavailableError, match="more than the expected 10 bytes"):
         fetch("toy", progress=False)
     assert not online.exists() or list(online.rglob("*")) == []
@@ -461,7 +426,7 @@ def test_fetch_refuses_unsafe_archive_paths(online, local_server, monkeypatch):
     served, base, _ = local_server
     evil = _zip_bytes({"../evil.txt": b"gotcha"})
     (served / "toy.zip").write_bytes(evil)
-    _register(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(evil).hexdigest(), len(evil))])
+    register_toy(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(evil).hexdigest(), len(evil))])
     with pytest.raises(DataUnavailableError, match="unsafe path"):
         fetch("toy", progress=False)
     assert not (online / "toy").exists() and not (online / "evil.txt").exists()
@@ -472,9 +437,72 @@ def test_fetch_does_not_overwrite_an_incomplete_folder(online, local_server, mon
     served, base, requests = local_server
     zipped = _zip_bytes({"toy/hello.txt": b"hello"})
     (served / "toy.zip").write_bytes(zipped)
-    _register(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(zipped).hexdigest(), 0)])
+    register_toy(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(zipped).hexdigest(), 0)])
     (online / "toy").mkdir(parents=True)
     (online / "toy" / "mine.txt").write_text("user's file")
     with pytest.raises(DataUnavailableError, match="exists but is incomplete"):
         fetch("toy", progress=False)
     assert (online / "toy" / "mine.txt").read_text() == "user's file" and requests == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# GTZAN layouts (issue 18, defect 13): standard, Kaggle's genres_original/ and a flat folder, with root= and in
+# the data home
+
+
+def _gtzan_clips(folder, genres=("blues", "metal"), per_genre=2):
+    folder.mkdir(parents=True, exist_ok=True)
+    for genre in genres:
+        for n in range(per_genre):
+            sf.write(folder / f"{genre}.{n:05d}.wav", _tone(0.2, 8000), 8000, subtype="PCM_16")
+
+
+def _expected_gtzan_genres(music):
+    return music.songs["genre"].to_dict() == {
+        "blues.00000": "blues", "blues.00001": "blues", "metal.00000": "metal", "metal.00001": "metal",
+    }
+
+
+def test_gtzan_flat_folder_reads_the_genre_from_the_file_name(tmp_path):
+    _gtzan_clips(tmp_path / "gtzan" / "data")
+    for root in (tmp_path / "gtzan", tmp_path / "gtzan" / "data"):  # the flat folder itself, or one above it
+        music = load_gtzan(root)
+        assert _expected_gtzan_genres(music), music.songs["genre"].to_dict()
+        assert "data" not in set(music.songs["genre"])
+        assert music.load_audio("metal.00001", sr=8000).shape == (1600,)
+
+
+def test_gtzan_flat_folder_of_files_without_a_genre_in_their_name_is_refused(tmp_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    sf.write(folder / "track01.wav", _tone(0.2, 8000), 8000)
+    with pytest.raises(ParameterError, match="genre") as info:
+        load_gtzan(folder)
+    assert "track01.wav" in str(info.value) and "<genre>.000NN" in str(info.value)
+
+
+def test_gtzan_clip_in_another_genres_folder_is_refused(gtzan_root):
+    sf.write(gtzan_root / "genres" / "metal" / "blues.00009.wav", _tone(0.2, 8000), 8000)
+    with pytest.raises(ParameterError, match="metal") as info:
+        load_gtzan(gtzan_root)
+    assert "blues.00009.wav" in str(info.value)
+
+
+@pytest.mark.parametrize("layout", ["genres", "genres_original", "Data/genres_original", "flat"])
+def test_gtzan_layouts_work_with_root_and_in_the_data_home(tmp_path, monkeypatch, layout):
+    monkeypatch.setenv("CBREC_OFFLINE", "1")
+    monkeypatch.setenv("CBREC_DATA_HOME", str(tmp_path / "home"))
+    home_folder = dataset_dir("gtzan")
+    for root in (tmp_path / "own", home_folder):
+        if layout == "flat":
+            _gtzan_clips(root)
+        else:
+            for genre in ("blues", "metal"):
+                _gtzan_clips(root / layout / genre, genres=(genre,))
+    from_root = load_gtzan(tmp_path / "own")
+    from_home = load_gtzan()  # offline: must find the clips without a download
+    for music in (from_root, from_home):
+        assert _expected_gtzan_genres(music), music.songs["genre"].to_dict()
+    assert from_home.root == home_folder
+    assert from_home.songs["audio_path"].tolist() == from_root.songs["audio_path"].tolist()
+    assert from_home.load_audio("blues.00001", sr=8000).shape == (1600,)

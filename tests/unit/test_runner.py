@@ -106,3 +106,33 @@ def test_cli_course_run_exit_status_and_summary(course, tmp_path, capsys):
     assert "| 01_ok | passed |" in captured.out and f"summary: {out / 'summary.json'}" in captured.out
     assert "02_fails failed in cell In [4]" in captured.err and "ZeroDivisionError" in captured.err
     assert main(["course", "run", "--profile", "ci", "--course-dir", str(course), "--output", str(out), "--only", "01"]) == 0
+
+
+def test_cli_course_run_refuses_to_write_over_the_course_notebooks(course, capsys):
+    before = {p.name: p.read_bytes() for p in course.iterdir()}
+    for output in (course, course / ".." / course.name):
+        status = main(["course", "run", "--profile", "ci", "--course-dir", str(course), "--output", str(output)])
+        err = capsys.readouterr().err
+        assert status == 2
+        assert f"--output {output} is the course directory {course}" in err and "--in-place" in err
+    assert {p.name: p.read_bytes() for p in course.iterdir()} == before, "the course notebooks are untouched"
+
+
+def test_a_failed_run_reports_only_results_recorded_in_this_run(tmp_path):
+    from cbrec_lab.notebook import RESULT_MIME
+
+    stale = nbformat.v4.new_code_cell("record('after', 2)", execution_count=5)
+    stale.outputs = [nbformat.v4.new_output("display_data", data={RESULT_MIME: {"name": "after", "value": 99},
+                                                                   "text/plain": "[recorded] after = 99"})]
+    nb = _notebook("from cbrec_lab.notebook import record\nrecord('before', 1)", "1 / 0")
+    nb.cells.append(stale)
+    course = tmp_path / "course"
+    course.mkdir()
+    nbformat.write(nb, course / "01_stale.ipynb")
+
+    (run,) = run_course(course, tmp_path / "out", profile="ci", progress=False)
+
+    assert run.status == "failed" and "ZeroDivisionError" in run.error
+    assert run.results == {"before": 1}, "a cell that never ran contributes no recorded result"
+    executed = nbformat.read(tmp_path / "out" / "01_stale.ipynb", as_version=4)
+    assert executed.cells[-1].outputs == [] and executed.cells[-1].execution_count is None

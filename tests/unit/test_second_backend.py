@@ -1,10 +1,11 @@
-"""The losses, models and training helpers under a second Keras backend (PyTorch).
+"""The losses, models and training helpers under a second Keras backend (JAX).
 
-Keras fixes its backend when it is first imported, and this test process runs TensorFlow, so the PyTorch run
-happens in a child process with ``KERAS_BACKEND=torch``. The child computes every loss on inputs written by
+Keras fixes its backend when it is first imported, and this test process runs TensorFlow, so the JAX run
+happens in a child process with ``KERAS_BACKEND=jax``. The child computes every loss on inputs written by
 this process and trains small versions of the course's networks through :func:`cbrec_lab.train.fit`; this
 process compares the child's loss values with TensorFlow's and with numpy, and checks what training reported.
-CI installs a CPU build of PyTorch for it (see ``.ci/run``); without PyTorch the test is skipped.
+JAX rather than PyTorch: ``pip install jax`` is a CPU build of about 0.4 GB everywhere, while PyPI's Linux
+torch wheel is a multi-GB CUDA build. CI installs it (see ``.ci/run``); without JAX the test is skipped.
 """
 
 import importlib.util
@@ -22,9 +23,12 @@ from cbrec_lab.config import import_keras
 
 keras = import_keras()
 
+BACKEND = "jax"
+
 pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("torch") is None,
-    reason="PyTorch is not installed: `pip install torch==2.13.0` (CI installs a CPU build) to test the torch backend",
+    importlib.util.find_spec("jax") is None,
+    reason="JAX is not installed: `pip install -c constraints.txt jax` (a CPU build, as .ci/run does) to test the "
+    "second Keras backend",
 )
 
 D, N_USERS, N_ITEMS = 3, 6, 8
@@ -35,7 +39,7 @@ import json, sys
 import numpy as np
 import keras
 
-assert keras.backend.backend() == "torch", keras.backend.backend()
+assert keras.backend.backend() == "jax", keras.backend.backend()
 
 from cbrec_lab import losses
 from cbrec_lab.feature_cache import SpectrogramSet
@@ -58,7 +62,7 @@ report = {
 }
 
 policy = training_policy()
-assert policy.backend == "torch" and not policy.jit, policy
+assert policy.backend == "jax" and not policy.jit, policy
 report["policy"] = str(policy)
 
 # songs whose class raises two of 8 mel bands, 20–50 frames long
@@ -129,7 +133,7 @@ def _numpy_losses(y_true, y_pred, packed):
     }
 
 
-def test_losses_models_and_training_under_pytorch(tmp_path, data_home):
+def test_losses_models_and_training_under_jax(tmp_path, data_home):
     rng = np.random.default_rng(0)
     y_true = rng.normal(size=(N_ITEMS, D)).astype(np.float32)
     y_pred = (y_true + rng.normal(scale=0.8, size=(N_ITEMS, D))).astype(np.float32)
@@ -142,14 +146,14 @@ def test_losses_models_and_training_under_pytorch(tmp_path, data_home):
 
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "inputs.npz"), str(tmp_path / "deep.keras")],
-        env={**os.environ, "KERAS_BACKEND": "torch"},
+        env={**os.environ, "KERAS_BACKEND": BACKEND, "JAX_PLATFORMS": "cpu"},
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert result.returncode == 0, f"the torch run failed:\n{result.stderr[-6000:]}"
+    assert result.returncode == 0, f"the {BACKEND} run failed:\n{result.stderr[-6000:]}"
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == "OK torch", result.stdout[-3000:] + result.stderr[-3000:]
+    assert lines[-1] == f"OK {BACKEND}", result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(lines[-2])
 
     under_tensorflow = {
@@ -166,12 +170,12 @@ def test_losses_models_and_training_under_pytorch(tmp_path, data_home):
         assert value == pytest.approx(reference[name], rel=1e-5, abs=1e-5), name
     assert report["losses"]["wpe"] > 0 and report["losses"]["cos"] > 0
 
-    assert "Keras/torch" in report["policy"] and "jit off" in report["policy"]
+    assert f"Keras/{BACKEND}" in report["policy"] and "jit off" in report["policy"]
     for name, history in report["histories"].items():
         assert len(history) == 2 and np.isfinite(history).all(), (name, history)
     thesis = report["histories"]["thesis_mse"]
-    assert thesis[1] < thesis[0], f"the thesis CNN did not learn under torch: {thesis}"
+    assert thesis[1] < thesis[0], f"the thesis CNN did not learn under {BACKEND}: {thesis}"
     assert len(report["thesis_val_loss"]) == 2 and np.isfinite(report["thesis_val_loss"]).all()
     assert report["predict"] == {"average": [3, 3], "centre": [3, 3], "random": [3, 3]}
-    assert report["frozen_trunk_kept"], "freeze=True must keep the copied convolutions fixed under torch too"
-    assert report["deep_reloaded_equal"], "a saved deep_cnn must predict the same after loading under torch"
+    assert report["frozen_trunk_kept"], f"freeze=True must keep the copied convolutions fixed under {BACKEND} too"
+    assert report["deep_reloaded_equal"], f"a saved deep_cnn must predict the same after loading under {BACKEND}"

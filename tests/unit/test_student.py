@@ -64,3 +64,19 @@ def test_write_student_copies_with_assets_and_never_over_the_course(tmp_path):
     assert "answer = 42" not in (tmp_path / "student" / "00_welcome.ipynb").read_text()
     with pytest.raises(ParameterError, match="course directory"):
         write_student_copies(course, course)
+
+
+def test_student_output_inside_the_course_is_not_copied_into_itself(tmp_path, capsys):
+    from cbrec_lab.cli import main
+
+    course, _ = _course(tmp_path)
+    output = course / "student"
+    for _ in range(3):
+        assert main(["course", "student", "--course-dir", str(course), "--output", str(output)]) == 0
+    assert sorted(p.name for p in output.iterdir()) == ["00_welcome.ipynb", "assets"]
+    assert not (output / "student").exists()
+    assert (output / "assets" / "logo.txt").read_text() == "logo"
+    nested = course / "assets" / "student"  # an output inside an asset folder is not copied into itself either
+    assert main(["course", "student", "--course-dir", str(course), "--output", str(nested)]) == 0
+    assert sorted(p.name for p in (nested / "assets").iterdir()) == ["logo.txt"]
+    capsys.readouterr()

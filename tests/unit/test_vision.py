@@ -1,4 +1,5 @@
 import colorsys
+import io
 
 import cv2
 import numpy as np
@@ -410,11 +411,59 @@ def test_load_image_refuses_too_many_pixels_before_decoding(tmp_path, monkeypatc
     assert decoded == []  # the header was enough
 
 
-def test_load_image_checks_pixels_after_decoding_when_pillow_cannot_read_the_header(tmp_path, monkeypatch):
-    path = write(tmp_path / "big.png", np.zeros((30, 40, 3), dtype=np.uint8))
-    monkeypatch.setattr(vision, "_header", lambda data, path: None)
-    monkeypatch.setattr(vision, "MAX_IMAGE_PIXELS", 1_000)
-    with pytest.raises(ParameterError, match="more than MAX_IMAGE_PIXELS"):
+# Issue 18, defect 6: the pixel limit holds before any decode, for every format.
+
+HUGE_HDR = b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 40000 +X 40000\n" + bytes(64)
+
+
+def _no_decoding(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was handed to OpenCV's decoder")
+
+    monkeypatch.setattr(cv2, "imdecode", refuse)
+    monkeypatch.setattr(cv2, "imread", refuse)
+
+
+def test_load_image_refuses_a_huge_radiance_hdr_without_decoding_it(tmp_path, monkeypatch):
+    import time
+
+    path = tmp_path / "sky.hdr"
+    path.write_bytes(HUGE_HDR)
+    _no_decoding(monkeypatch)
+    start = time.perf_counter()
+    with pytest.raises(ImageFileError) as info:
+        load_image(path)
+    assert time.perf_counter() - start < 0.5
+    message = str(info.value)
+    assert str(path) in message and "PNG or JPEG" in message
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_load_image_refuses_a_truncated_file(tmp_path, fmt):
+    rng = np.random.default_rng(0)
+    path = tmp_path / f"cut.{fmt.lower()}"
+    buffer = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(buffer, fmt)
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ImageFileError, match="cannot decode") as info:
+        load_image(path)
+    assert str(path) in str(info.value) and "corrupt" in str(info.value)
+
+
+def test_load_image_refuses_a_text_file_named_jpg_naming_it(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("a text file, not a picture\n" * 5)
+    with pytest.raises(ImageFileError, match="cannot decode") as info:
+        load_image(path)
+    assert str(path) in str(info.value) and "PNG or JPEG" in str(info.value)
+
+
+def test_load_image_refuses_a_file_whose_start_contradicts_its_format(tmp_path, monkeypatch):
+    """A file is decoded only when OpenCV will see the same format as Pillow, whose header gave the size."""
+    path = write(tmp_path / "ok.png", np.zeros((30, 40, 3), dtype=np.uint8))
+    monkeypatch.setattr(vision, "_SIGNATURES", {**vision._SIGNATURES, "PNG": (b"not-png",)})
+    _no_decoding(monkeypatch)
+    with pytest.raises(ImageFileError, match="PNG"):
         load_image(path)
 
 

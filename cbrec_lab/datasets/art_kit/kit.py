@@ -6,7 +6,7 @@ A kit lives in ``<data home>/kits/art/<profile>-seed<seed>-v<KIT_VERSION>/``::
     items.csv               one row per artwork (metadata, attractiveness features, favourites)
     transactions.csv        purchases: user_id, item_id, timestamp, price (time-ordered)
     card.md                 the data card
-    inputs.json, manifest.json  see :mod:`cbrec_lab.datasets.kit_files`
+    inputs.json, journal.tsv, manifest.json  see :mod:`cbrec_lab.datasets.kit_files`
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text
 from ...config import Profile, get_profile
 from ...vision import ATTRACTIVENESS_FEATURES, attractiveness_features
 from ..images import ImageCollection
-from ..kit_files import building, kit_folder, reuse_or_reset, worker_pool, write_manifest
+from ..kit_files import building, finished, Journal, kit_folder, reuse_or_reset, worker_pool, write_manifest
 from .market import MARKET_PARAMETERS, TAG_WEIGHTS, VISUAL_WEIGHTS, appeal, dominant_colours, make_title, simulate_purchases
 from .painting import FAMILIES, MEDIA, paint
 from .styles import FAMILY_SUBJECTS, ArtStyle, make_artists, work_motif
@@ -185,33 +186,58 @@ def build_art_kit(
     """
     profile = get_profile(profile)
     folder = art_kit_dir(profile, seed, root)
+    if finished(folder, _inputs(profile, seed), _expected_files(_cast(profile, seed)[3])):  # read-only: no lock
+        return folder
     with building(folder):
         return _build(profile, seed, folder, progress, workers)
 
 
-def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: int | None) -> Path:
+def _inputs(profile: Profile, seed: int) -> dict:
     import PIL
 
-    size = SIZES[profile.name]
-    inputs = {
-        "kit": "art", "kit_version": KIT_VERSION, "profile": profile.name, "seed": seed, "size": asdict(size),
-        "image_size": IMAGE_SIZE, "jpeg_quality": JPEG_QUALITY, "pillow": PIL.__version__, "numpy": np.__version__,
+    return {
+        "kit": "art", "kit_version": KIT_VERSION, "profile": profile.name, "seed": seed,
+        "size": asdict(SIZES[profile.name]), "image_size": IMAGE_SIZE, "jpeg_quality": JPEG_QUALITY,
+        "pillow": PIL.__version__, "numpy": np.__version__,
         "market": {k: list(v) if isinstance(v, tuple) else v for k, v in MARKET_PARAMETERS.items()},
         "visual_weights": VISUAL_WEIGHTS, "tag_weights": TAG_WEIGHTS,
     }
-    if reuse_or_reset(folder, inputs):
-        return folder
-    from tqdm.auto import tqdm
 
+
+def _cast(profile: Profile, seed: int) -> tuple[np.random.Generator, list[ArtStyle], list[ArtStyle], list[str]]:
+    """The artists, the owner of every artwork and the artworks' ids; the generator goes on from there."""
+    size = SIZES[profile.name]
     rng = np.random.default_rng([seed, 1])
     artists = make_artists(size.artists, rng)
     counts = 1 + rng.poisson(size.works_per_artist - 1, len(artists))
     owners = [artist for artist, count in zip(artists, counts) for _ in range(count)]
-    ids = [f"A{k:05d}" for k in range(1, len(owners) + 1)]
+    return rng, artists, owners, [f"A{k:05d}" for k in range(1, len(owners) + 1)]
+
+
+def _expected_files(ids: list[str]) -> list[str]:
+    """Every file of a finished kit, relative to its folder (the manifest must list them all)."""
+    return ["items.csv", "transactions.csv", "card.md"] + [f"images/{item_id}.jpg" for item_id in ids]
+
+
+def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: int | None) -> Path:
+    size = SIZES[profile.name]
+    inputs = _inputs(profile, seed)
+    rng, artists, owners, ids = _cast(profile, seed)
+    expected = _expected_files(ids)
+    if reuse_or_reset(folder, inputs, expected):
+        return folder
+    announce_build("art", profile, folder, workers)  # free space; a note before a long build
+    from tqdm.auto import tqdm
+
     jobs = [(item_id, artist, seed, k, str(folder / "images" / f"{item_id}.jpg")) for k, (item_id, artist) in enumerate(zip(ids, owners))]
     (folder / "images").mkdir(parents=True, exist_ok=True)
+    journal = Journal(folder)
+    rows = []
     with worker_pool(workers) as pool:
-        rows = list(tqdm(pool.map(_paint_work, jobs, chunksize=8), total=len(jobs), desc="painting artworks", disable=not progress))
+        for row in tqdm(pool.map(_paint_work, jobs, chunksize=8), total=len(jobs), desc="painting artworks",
+                        disable=not progress):
+            rows.append(row)
+            journal.record(f"images/{row['item_id']}.jpg")  # its digest, for a resumed build to check
     items = pd.DataFrame(rows).set_index("item_id")
     items.insert(1, "artist", [a.name for a in owners])
     items.insert(2, "family", [a.family for a in owners])
@@ -232,7 +258,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     atomic_write_text(folder / "items.csv", items.to_csv(lineterminator="\n", float_format="%.6g"))
     atomic_write_text(folder / "transactions.csv", purchases.to_csv(index=False, lineterminator="\n"))
     atomic_write_text(folder / "card.md", _card(profile, seed, items, purchases, artists))
-    write_manifest(folder, inputs, ["items.csv", "transactions.csv", "card.md"] + list(items["image_path"]))
+    write_manifest(folder, inputs, expected)
     return folder
 
 

@@ -5,7 +5,8 @@ A kit lives in ``<data home>/kits/keyword-images/<profile>-seed<seed>-v<KIT_VERS
     images/<keyword>/<keyword>-001.png ...   224×224 RGB PNG
     items.csv                                one row per image: title, keyword, source, licence, image_path
     card.md                                  the data card
-    inputs.json                              what the kit is made from (written first; other inputs → wiped)
+    inputs.json                              what the kit is made from (written first; other inputs → cleared)
+    journal.tsv                              the SHA-256 of each image, recorded as it is written (for resuming)
     manifest.json                            inputs and the SHA-256 of every file, written last
 
 Generation is deterministic (same profile and seed → byte-identical files), every file is written atomically,
@@ -19,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text, sha256_file
 from ...config import Profile, get_profile
 from ...exceptions import ParameterError
 from ..images import ImageCollection
-from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
+from ..kit_files import building, finished, Journal, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
 from .painting import (
     DEFAULT_SEED, IMAGE_SIZE, KEYWORDS, KIT_VERSION, PHOTOS, PROCEDURAL_LICENCE, SIGNATURES, SIZES,
     paint_keyword_image,
@@ -153,14 +155,25 @@ def build_keyword_images(
     profile = get_profile(profile)
     seed = _check_seed(seed)
     folder = kit_dir(profile, seed, root)
+    if finished(folder, _inputs(profile, seed), _expected_files(profile)):  # read-only check: no lock needed
+        return folder
     with building(folder):
         return _build(profile, seed, folder, progress)
 
 
+def _expected_files(profile: Profile) -> list[str]:
+    """Every file of a finished kit, relative to its folder (the manifest must list them all)."""
+    per_keyword = range(1, SIZES[profile.name] + 1)
+    return ["items.csv", "card.md"] + [f"images/{word}/{word}-{k:03d}.png" for word in KEYWORDS for k in per_keyword]
+
+
 def _build(profile: Profile, seed: int, folder: Path, progress: bool) -> Path:
     inputs = _inputs(profile, seed)
-    if reuse_or_reset(folder, inputs):
+    expected = _expected_files(profile)
+    if reuse_or_reset(folder, inputs, expected):
         return folder
+    announce_build("keyword-images", profile, folder)  # free space; a note before a long build
+    journal = Journal(folder)
     from tqdm.auto import tqdm
 
     jobs = [(keyword, k) for keyword in KEYWORDS for k in range(SIZES[profile.name])]
@@ -169,14 +182,15 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool) -> Path:
         item_id = f"{keyword}-{k + 1:03d}"
         relative = f"images/{keyword}/{item_id}.png"
         image, source, licence = paint_keyword_image(keyword, k, seed=seed)  # cheap; also gives the source
-        if not (folder / relative).is_file():  # resume: an atomic write is complete or absent
+        if not (folder / relative).is_file():  # resume: files kept by reuse_or_reset match the journal
             _write_png(folder / relative, image)
+            journal.record(relative)
         rows.append({"item_id": item_id, "title": f"{keyword} {k + 1}", "keyword": keyword, "source": source,
                      "licence": licence, "image_path": relative})
     items = pd.DataFrame(rows).set_index("item_id")
     atomic_write_text(folder / "items.csv", items.to_csv(lineterminator="\n"))
     atomic_write_text(folder / "card.md", _card(profile, seed, items))
-    write_manifest(folder, inputs, ["items.csv", "card.md"] + list(items["image_path"]))
+    write_manifest(folder, inputs, expected)
     return folder
 
 

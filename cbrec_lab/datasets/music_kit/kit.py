@@ -6,12 +6,13 @@ A kit lives in ``<data home>/kits/music/<profile>-seed<seed>-v<KIT_VERSION>/``::
     songs.csv               one row per song (metadata)
     plays.tsv               Taste-Profile triplets: user<TAB>song<TAB>play_count (no header)
     card.md                 the data card
-    inputs.json             what the kit is made from (written first; a kit made from other inputs is wiped)
+    inputs.json             what the kit is made from (written first; a kit made from other inputs is cleared)
+    journal.tsv             the SHA-256 of each clip, recorded as it is written (for resuming)
     manifest.json           inputs (profile, seed, versions) and the SHA-256 of every file, written last
 
 Generation is deterministic (same profile and seed → byte-identical files, checked through the manifest),
-every file is written atomically, and an interrupted generation resumes: finished audio clips are kept
-(an atomic write is complete or absent) and only the missing ones are rendered.
+every file is written atomically, and an interrupted generation resumes: finished audio clips are kept when
+they still match the digest recorded when they were written, and only the others are rendered.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text, sha256_file
-from ..kit_files import building, kit_folder, KitIntegrityError, reuse_or_reset, worker_pool, write_manifest
+from ..kit_files import (
+    building, finished, Journal, kit_folder, KitIntegrityError, reuse_or_reset, worker_pool, write_manifest,
+)
 from ...config import Profile, get_profile
 from ..music import MusicCollection
 from .arrangement import arrange
@@ -238,14 +242,24 @@ def build_music_kit(
     """
     profile = get_profile(profile)
     folder = kit_dir(profile, seed, root)
+    if finished(folder, _inputs(profile, seed), _expected_files(profile)):  # read-only check: no lock needed
+        return folder
     with building(folder):
         return _build(profile, seed, folder, progress, workers)
 
 
+def _expected_files(profile: Profile) -> list[str]:
+    """Every file of a finished kit, relative to its folder (the manifest must list them all)."""
+    audio = [f"audio/S{index:05d}.flac" for index in range(1, SIZES[profile.name].songs + 1)]
+    return ["songs.csv", "plays.tsv", "card.md"] + audio
+
+
 def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: int | None) -> Path:
     inputs = _inputs(profile, seed)
-    if reuse_or_reset(folder, inputs):
+    expected = _expected_files(profile)
+    if reuse_or_reset(folder, inputs, expected):
         return folder
+    announce_build("music", profile, folder, workers)  # free space; a note before a long build
     from tqdm.auto import tqdm
 
     cache_dir = folder.parent / "sources"
@@ -256,12 +270,14 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
         for index, (song_id, (artist, piece)) in enumerate(zip(songs.index, assignments))
     ]
     (folder / "audio").mkdir(parents=True, exist_ok=True)
+    journal = Journal(folder)
     details = {}
     with worker_pool(workers) as pool:
         for song_id, tempo, key in tqdm(
             pool.map(_render_song, jobs, chunksize=4), total=len(jobs), desc="rendering songs", disable=not progress
         ):
             details[song_id] = (tempo, key)
+            journal.record(songs.loc[song_id, "audio_path"])  # its digest, for a resumed build to check
     names = preset_names()
     by_name = {a.name: a for a in artists}
     songs["tempo"] = [details[s][0] for s in songs.index]
@@ -287,7 +303,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     atomic_write_text(folder / "plays.tsv", triplets.to_csv(sep="\t", header=False, index=False, lineterminator="\n"))
     disk = sum(p.stat().st_size for p in (folder / "audio").glob("*.flac"))
     atomic_write_text(folder / "card.md", _card(profile, seed, songs, plays, long_tail_stats(plays), disk))
-    write_manifest(folder, inputs, ["songs.csv", "plays.tsv", "card.md"] + list(songs["audio_path"]))
+    write_manifest(folder, inputs, expected)
     return folder
 
 
