@@ -21,4 +21,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # same function at once can leave a corrupt cache that later segfaults a kernel (seen in CI with
     # chroma_stft). Each worker, and the kernels it starts, gets a cache of its own.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    os.environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"cbrec-lab-numba-{getattr(os, 'getuid', lambda: 0)()}-{worker}")
+    os.environ["NUMBA_CACHE_DIR"] = str(
+        Path(tempfile.gettempdir()) / f"cbrec-lab-numba-{getattr(os, 'getuid', lambda: 0)()}-{worker}"
+    )

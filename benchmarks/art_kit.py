@@ -46,9 +46,14 @@ def evidence(profile: str) -> None:
     print(f"  artist from colour histogram + LBP, 1-NN: {artist:.3f} (chance {1 / n_artists:.3f})")
     medium = cross_val_score(KNeighborsClassifier(1), both, items["medium"], cv=folds).mean()
     logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3_000))
-    unseen = cross_val_score(logistic, np.array(texture), items["medium"], cv=GroupKFold(5), groups=items["artist"]).mean()
+    unseen = cross_val_score(
+        logistic, np.array(texture), items["medium"], cv=GroupKFold(5), groups=items["artist"]
+    ).mean()
     majority = items["medium"].value_counts(normalize=True).max()
-    print(f"  medium, 1-NN: {medium:.3f}; medium of unseen artists from LBP (logistic regression): {unseen:.3f} (majority {majority:.3f})")
+    print(
+        f"  medium, 1-NN: {medium:.3f}; medium of unseen artists from LBP (logistic regression): {unseen:.3f} "
+        f"(majority {majority:.3f})"
+    )
     purchases = kit.interactions
     per_customer = purchases.groupby("user_id").size()
     print(
@@ -75,8 +80,10 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         n = len(list((folder / "images").glob("*.jpg")))
         disk = sum(p.stat().st_size for p in (folder / "images").glob("*.jpg"))
-        print(f"profile {profile}: {n} artworks built in {elapsed:.1f} s ({n / elapsed:.1f} per second, {os.cpu_count()} CPUs), "
-              f"{disk / 1e6:.1f} MB of images")
+        print(
+            f"profile {profile}: {n} artworks built in {elapsed:.1f} s ({n / elapsed:.1f} per second, "
+            f"{os.cpu_count()} CPUs), {disk / 1e6:.1f} MB of images"
+        )
         evidence(profile)
     if not args.keep:
         shutil.rmtree(home)

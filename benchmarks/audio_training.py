@@ -28,8 +28,11 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--songs", type=int, default=50, help="songs for the feature extraction without cache")
     parser.add_argument("--windows-per-song", type=int, default=4, help="random windows drawn per song and epoch")
-    parser.add_argument("--paper-widths", action="store_true",
-                        help="also train deep_cnn at the paper's widths (8.4 M parameters; slow on a CPU)")
+    parser.add_argument(
+        "--paper-widths",
+        action="store_true",
+        help="also train deep_cnn at the paper's widths (8.4 M parameters; slow on a CPU)",
+    )
     args = parser.parse_args()
 
     from cbrec_lab.config import import_keras
@@ -37,7 +40,13 @@ def main() -> None:
     from cbrec_lab.feature_cache import log_mel_set
     from cbrec_lab.models.audio import deep_cnn, thesis_cnn
     from cbrec_lab.train import (
-        SpectrogramWindows, apply_policy, fit, predict_songs, song_windows, training_policy, window_frames,
+        SpectrogramWindows,
+        apply_policy,
+        fit,
+        predict_songs,
+        song_windows,
+        training_policy,
+        window_frames,
     )
 
     keras = import_keras()
@@ -53,12 +62,18 @@ def main() -> None:
     started = time.perf_counter()
     log_mel_set(kit, songs=subset, cache=False)
     no_cache = time.perf_counter() - started
-    rows.append((f"log-mel, no cache ({len(subset)} songs, {audio_seconds:.0f} s of audio)",
-                 f"{no_cache:.2f} s · {audio_seconds / no_cache:,.0f} s of audio/s"))
+    rows.append(
+        (
+            f"log-mel, no cache ({len(subset)} songs, {audio_seconds:.0f} s of audio)",
+            f"{no_cache:.2f} s · {audio_seconds / no_cache:,.0f} s of audio/s",
+        )
+    )
 
     # the kit is loaded already; only the feature cache goes to a temporary data home, removed afterwards
-    with tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as features_home, \
-            mock.patch.dict(os.environ, {"CBREC_DATA_HOME": features_home}):
+    with (
+        tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as features_home,
+        mock.patch.dict(os.environ, {"CBREC_DATA_HOME": features_home}),
+    ):
         started = time.perf_counter()
         log_mel_set(kit)
         cold = time.perf_counter() - started
@@ -67,10 +82,18 @@ def main() -> None:
         warm = time.perf_counter() - started
         total_seconds = spectrograms.n_frames.sum() / spectrograms.frames_per_second()
         size = spectrograms.data.nbytes
-        rows.append((f"log-mel, cold cache (all {n_songs} songs: compute, write, hash)",
-                     f"{cold:.2f} s · {total_seconds / cold:,.0f} s of audio/s"))
-        rows.append((f"log-mel, warm cache ({size / 1e6:.0f} MB, SHA-256 check + memory map)",
-                     f"{warm:.3f} s · {total_seconds / warm:,.0f} s of audio/s"))
+        rows.append(
+            (
+                f"log-mel, cold cache (all {n_songs} songs: compute, write, hash)",
+                f"{cold:.2f} s · {total_seconds / cold:,.0f} s of audio/s",
+            )
+        )
+        rows.append(
+            (
+                f"log-mel, warm cache ({size / 1e6:.0f} MB, SHA-256 check + memory map)",
+                f"{warm:.3f} s · {total_seconds / warm:,.0f} s of audio/s",
+            )
+        )
 
         # (b) training ------------------------------------------------------------------------------------
         frames = window_frames(3)
@@ -79,7 +102,9 @@ def main() -> None:
         songs = np.tile(np.arange(n_songs), args.windows_per_song)
         models = {
             "thesis CNN": lambda: thesis_cnn(frames=frames),
-            "deep CNN (64, 64, 128; dense 256)": lambda: deep_cnn(frames=frames, filters=(64, 64, 128), dense_units=256),
+            "deep CNN (64, 64, 128; dense 256)": lambda: deep_cnn(
+                frames=frames, filters=(64, 64, 128), dense_units=256
+            ),
         }
         if args.paper_widths:
             models["deep CNN (paper widths)"] = lambda: deep_cnn(frames=frames)
@@ -91,8 +116,12 @@ def main() -> None:
             started = time.perf_counter()
             model.fit(windows, epochs=args.epochs, verbose=0)
             per_epoch = (time.perf_counter() - started) / args.epochs
-            rows.append((f"train {name}, {model.count_params():,} params, {len(songs)} windows/epoch",
-                         f"{per_epoch:.2f} s/epoch · {len(songs) / per_epoch:,.0f} windows/s"))
+            rows.append(
+                (
+                    f"train {name}, {model.count_params():,} params, {len(songs)} windows/epoch",
+                    f"{per_epoch:.2f} s/epoch · {len(songs) / per_epoch:,.0f} windows/s",
+                )
+            )
 
             # (c) prediction: every song, the average over its successive 3 s windows ---------------------
             predict_songs(model, spectrograms, [0], frames=frames, batch_size=64)  # warm-up
@@ -100,11 +129,17 @@ def main() -> None:
             predict_songs(model, spectrograms, np.arange(n_songs), frames=frames, batch_size=64)
             seconds = time.perf_counter() - started
             n_windows = sum(len(song_windows(spectrograms[i], frames=frames)) for i in range(n_songs))
-            rows.append((f"predict {name} ({n_windows} windows, how='average')",
-                         f"{seconds:.2f} s · {n_windows / seconds:,.0f} windows/s"))
+            rows.append(
+                (
+                    f"predict {name} ({n_windows} windows, how='average')",
+                    f"{seconds:.2f} s · {n_windows / seconds:,.0f} windows/s",
+                )
+            )
 
-    print(f"profile {args.profile}: {n_songs} songs, {os.cpu_count()} CPUs, batch size {args.batch_size}, "
-          f"{args.epochs} timed epochs after 1 warm-up")
+    print(
+        f"profile {args.profile}: {n_songs} songs, {os.cpu_count()} CPUs, batch size {args.batch_size}, "
+        f"{args.epochs} timed epochs after 1 warm-up"
+    )
     print(policy)
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  result")

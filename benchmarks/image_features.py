@@ -53,8 +53,10 @@ def main() -> None:
     ids = list(kit.items.index)
     paths = [kit.root / p for p in kit.items["image_path"]]
     n = len(ids)
-    print(f"art kit {args.profile}: {n} images of {kit.load_image(ids[0]).shape[1]}×{kit.load_image(ids[0]).shape[0]} "
-          f"pixels; {os.cpu_count()} CPUs; {platform.processor() or platform.machine()}")
+    print(
+        f"art kit {args.profile}: {n} images of {kit.load_image(ids[0]).shape[1]}×{kit.load_image(ids[0]).shape[0]} "
+        f"pixels; {os.cpu_count()} CPUs; {platform.processor() or platform.machine()}"
+    )
 
     print("loading (JPEG → uint8 RGB)")
     report("ImageCollection.load_image (Pillow)", n, best_time(lambda: [kit.load_image(i) for i in ids], args.repeats))
@@ -86,8 +88,9 @@ def main() -> None:
     orb_bovw = best_time(lambda: vocabulary.transform([vision.orb_descriptors(image) for image in images]), 1)
     report("ORB + BoVW histogram of a new image", n, orb_bovw)
 
-    print(f"deep features: efficientnet_lite0 (offline weights), {args.deep_images} images, "
-          f"batch size {args.batch_size}")
+    print(
+        f"deep features: efficientnet_lite0 (offline weights), {args.deep_images} images, batch size {args.batch_size}"
+    )
     from cbrec_lab.backbones import deep_features
 
     subset = images[: args.deep_images]
@@ -97,8 +100,10 @@ def main() -> None:
     seconds = best_time(lambda: deep_features(subset, backbone="efficientnet_lite0", batch_size=args.batch_size), 2)
     report("deep_features, no cache (best of 2)", len(subset), seconds)
 
-    with tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as folder, \
-            mock.patch.dict(os.environ, {"CBREC_DATA_HOME": folder}):
+    with (
+        tempfile.TemporaryDirectory(prefix="cbrec-bench-features-") as folder,
+        mock.patch.dict(os.environ, {"CBREC_DATA_HOME": folder}),
+    ):
         home = Path(folder)
         start = time.perf_counter()
         cold = deep_features(subset, batch_size=args.batch_size, cache_key="benchmark")
@@ -108,8 +113,12 @@ def main() -> None:
         assert np.array_equal(cold, warm)
         size = sum(p.stat().st_size for p in (home / "features" / "deep").glob("*.npy"))
         report("deep_features, cold cache (compute + write)", len(subset), cold_seconds)
-        report("deep_features, cache hit (best of 5)", len(subset), hit_seconds,
-               f"  {1000 * hit_seconds:.1f} ms in all, {size / 1e3:.0f} kB file")
+        report(
+            "deep_features, cache hit (best of 5)",
+            len(subset),
+            hit_seconds,
+            f"  {1000 * hit_seconds:.1f} ms in all, {size / 1e3:.0f} kB file",
+        )
 
 
 if __name__ == "__main__":

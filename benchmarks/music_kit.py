@@ -35,7 +35,10 @@ def main() -> None:
     reuse_s = time.perf_counter() - start
     audio_s = size.songs * size.clip_seconds
     disk = sum(p.stat().st_size for p in (folder / "audio").glob("*.flac"))
-    print(f"profile {args.profile}: {size.songs} songs x {size.clip_seconds:.0f} s, {size.users} users, {os.cpu_count()} CPUs")
+    print(
+        f"profile {args.profile}: {size.songs} songs x {size.clip_seconds:.0f} s, {size.users} users, "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"build from scratch: {build_s:.1f} s ({audio_s / build_s:.0f} s of audio per second overall)")
     print(f"second call (verify manifest and reuse): {reuse_s:.1f} s")
     print(f"audio on disk: {disk / 1e6:.1f} MB ({disk / audio_s / 1e3:.1f} kB per second of audio)")
@@ -43,7 +46,9 @@ def main() -> None:
     from cbrec_lab.datasets.music_kit.arrangement import arrange
     from cbrec_lab.datasets.music_kit.render import render
 
-    songs, _, assignments = music_kit._plan(get_profile(args.profile), music_kit.DEFAULT_SEED, folder.parent / "sources", False)
+    songs, _, assignments = music_kit._plan(
+        get_profile(args.profile), music_kit.DEFAULT_SEED, folder.parent / "sources", False
+    )
     start = time.perf_counter()
     for index, (artist, piece) in enumerate(assignments[::10]):
         render(arrange(piece, artist, size.clip_seconds, np.random.default_rng(index)), size.clip_seconds)
@@ -52,7 +57,9 @@ def main() -> None:
     print(f"arrange + render alone, one process: {rendered / render_s:.0f} s of audio per second")
     for name, other in music_kit.SIZES.items():
         seconds = other.songs * other.clip_seconds
-        print(f"  estimate {name}: {seconds / (audio_s / build_s) / 60:.1f} min, {seconds * disk / audio_s / 1e9:.2f} GB")
+        print(
+            f"  estimate {name}: {seconds / (audio_s / build_s) / 60:.1f} min, {seconds * disk / audio_s / 1e9:.2f} GB"
+        )
 
     kit = music_kit.load_music_kit(args.profile, progress=False)
     from sklearn.linear_model import LogisticRegression
@@ -68,7 +75,10 @@ def main() -> None:
     genre = kit.songs["genre"].to_numpy()
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2_000))
     accuracy = cross_val_score(model, features, genre, cv=StratifiedKFold(5, shuffle=True, random_state=0)).mean()
-    print(f"genre from MFCC statistics (logistic regression, 5-fold): accuracy {accuracy:.3f} (chance {1 / len(set(genre)):.3f})")
+    print(
+        f"genre from MFCC statistics (logistic regression, 5-fold): accuracy {accuracy:.3f} "
+        f"(chance {1 / len(set(genre)):.3f})"
+    )
 
     z = StandardScaler().fit_transform(features)
     distance = np.linalg.norm(z[:, None] - z[None], axis=-1)
@@ -105,7 +115,10 @@ def main() -> None:
     neighbour = cosine.argmax(axis=1)
     agreement = (genre[neighbour] == genre).mean()
     silhouette = silhouette_score(unit, genre, metric="cosine")
-    print(f"WMF (50 factors) song factors: nearest-neighbour genre agreement {agreement:.3f}, cosine silhouette by genre {silhouette:.3f}")
+    print(
+        f"WMF (50 factors) song factors: nearest-neighbour genre agreement {agreement:.3f}, "
+        f"cosine silhouette by genre {silhouette:.3f}"
+    )
     if not args.keep:
         shutil.rmtree(home)
 

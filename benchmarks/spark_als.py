@@ -37,40 +37,49 @@ def main() -> None:
     if not ok:
         sys.exit(f"Spark cannot start: {reason}")
     plays = _planted_tastes(n_users=args.users, n_items=args.items, rank=8, per_user=args.per_user, seed=0)
-    print(f"{plays.shape[0]:,} users × {plays.shape[1]:,} items, {plays.nnz:,} plays "
-          f"({plays.nnz / np.prod(plays.shape):.1%} dense); Spark local[{args.cores}]")
+    print(
+        f"{plays.shape[0]:,} users × {plays.shape[1]:,} items, {plays.nnz:,} plays "
+        f"({plays.nnz / np.prod(plays.shape):.1%} dense); Spark local[{args.cores}]"
+    )
     tic = time.perf_counter()
     session = S.local_session(cores=args.cores, driver_memory="1g")
     print(f"Spark session started in {time.perf_counter() - tic:.1f} s")
-    common = dict(factors=50, alpha=40.0, epsilon=1.0, confidence="log")
+    common = dict(alpha=40.0, epsilon=1.0, confidence="log")
     reg = S.spark_regularization(args.lam, plays)
     fits = {}
     for seed in (0, 1):
         tic = time.perf_counter()
-        model = WMF(regularization=args.lam, iterations=10, seed=seed, **common).fit(plays)
+        model = WMF(n_factors=50, regularization=args.lam, iterations=10, seed=seed, **common).fit(plays)
         print(f"implicit, seed {seed}: 10 iterations in {time.perf_counter() - tic:.1f} s")
         fits["implicit", seed] = (model.user_factors_, model.item_factors_)
-        fitted = S.spark_als(plays, reg=reg, iterations=10, seed=seed, session=session, **common)
+        fitted = S.spark_als(
+            plays, n_factors=50, regularization=reg, iterations=10, seed=seed, session=session, **common
+        )
         print(f"Spark ALS, seed {seed}: 10 iterations in {fitted.seconds:.1f} s (ALS.fit)")
-        fits["Spark", seed] = (fitted.user_factors, fitted.item_factors)
+        fits["Spark", seed] = (fitted.user_factors_, fitted.item_factors_)
     for name in ("implicit", "Spark"):
         times = []
         for iterations in (1, 4):
             if name == "implicit":
                 tic = time.perf_counter()
-                WMF(regularization=args.lam, iterations=iterations, seed=0, **common).fit(plays)
+                WMF(n_factors=50, regularization=args.lam, iterations=iterations, seed=0, **common).fit(plays)
                 times.append(time.perf_counter() - tic)
             else:
-                times.append(S.spark_als(plays, reg=reg, iterations=iterations, seed=0, session=session, **common).seconds)
+                fitted = S.spark_als(
+                    plays, n_factors=50, regularization=reg, iterations=iterations, seed=0, session=session, **common
+                )
+                times.append(fitted.seconds)
         print(f"{name}: {(times[1] - times[0]) / 3:.3f} s per iteration")
     users = np.arange(0, plays.shape[0], 10)
     top = {key: S.recommend_top_k(x, y, k=10, exclude=plays, users=users) for key, (x, y) in fits.items()}
 
     def overlap(a, b):
-        return np.mean([len(np.intersect1d(p, q)) / 10 for p, q in zip(top[a], top[b])])
+        return np.mean([len(np.intersect1d(p, q)) / 10 for p, q in zip(top[a], top[b], strict=True)])
 
-    print(f"top-10 overlap: implicit seeds {overlap(('implicit', 0), ('implicit', 1)):.3f}, Spark seeds "
-          f"{overlap(('Spark', 0), ('Spark', 1)):.3f}, Spark vs implicit {overlap(('Spark', 0), ('implicit', 0)):.3f}")
+    print(
+        f"top-10 overlap: implicit seeds {overlap(('implicit', 0), ('implicit', 1)):.3f}, Spark seeds "
+        f"{overlap(('Spark', 0), ('Spark', 1)):.3f}, Spark vs implicit {overlap(('Spark', 0), ('implicit', 0)):.3f}"
+    )
     S.stop_session(session)
 
 

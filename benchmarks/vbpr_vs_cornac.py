@@ -18,7 +18,7 @@ and pass ``--cornac-python /tmp/cornac-venv/bin/python``. Without it (or when th
 cornac and torch) only our model runs and the table says why Cornac's column is empty.
 
 How it runs. This script (project environment) plants the data and the split, writes them to a temporary
-folder as ``data.npz``, trains our :class:`cbrec_lab.models.ranking.VBPR` and scores every (user, item), then
+folder as ``data.npz``, trains our :class:`cbrec_lab.models.pairwise.VBPR` and scores every (user, item), then
 runs *this same file* with ``--cornac-worker FOLDER`` under the Cornac interpreter, which trains
 ``cornac.models.VBPR`` on the same training pairs and features and writes its score matrix (our user and item
 ids, mapped back from Cornac's internal ids) and its epoch times to ``cornac.npz``. Both AUCs are then computed
@@ -51,10 +51,11 @@ Settings and how they map (read from ``cornac/models/vbpr/recom_vbpr.py``, corna
   by the batch or not (its moments decay).
 - data term of a batch of ``B`` triplets: ours the *mean* of ``softplus(−x̂_uij)``; Cornac the *sum* of
   ``−log σ(x̂_uij)`` (the same function).
-- penalty on γ_u, γ_i, γ_j, θ_u: ours ``reg · ‖·‖²`` per triplet (averaged); Cornac ``lambda_w/2 · ‖·‖²`` per
+- penalty on γ_u, γ_i, γ_j, θ_u: ours ``regularization · ‖·‖²`` per triplet (averaged); Cornac ``lambda_w/2 · ‖·‖²`` per
   triplet (summed).
-- penalty on the item biases: ours ``reg · (β_i² + β_j²)``; Cornac ``lambda_b/2 · β_i² + lambda_b/20 · β_j²``.
-- penalty on E and β′: ours ``reg_visual · (‖E‖² + ‖β′‖²)`` once per batch; Cornac
+- penalty on the item biases: ours ``regularization · (β_i² + β_j²)``; Cornac
+  ``lambda_b/2 · β_i² + lambda_b/20 · β_j²``.
+- penalty on E and β′: ours ``visual_regularization · (‖E‖² + ‖β′‖²)`` once per batch; Cornac
   ``lambda_e/2 · (‖E‖² + ‖β′‖²)`` once per batch (default ``lambda_e = 0``).
 - initial values: ours γ, θ ~ N(0, 0.1²), E ~ N(0, 0.01/d), β and β′ zero; Cornac γ, θ, E and β′
   Xavier-uniform (std about 0.03 for γ, θ and 0.06 for E at these sizes), β zero.
@@ -187,21 +188,29 @@ def run_ours(data: dict, args, n_users: int, n_items: int) -> dict:
 
     import scipy.sparse as sp
 
-    from cbrec_lab.models import ranking
+    from cbrec_lab.models import pairwise
 
     marks: list[float] = []
 
-    class TimedTriplets(ranking.BPRTriplets):
+    class TimedTriplets(pairwise.BPRTriplets):
         def on_epoch_end(self) -> None:
             marks.append(time.perf_counter())
             super().on_epoch_end()
 
-    train = sp.csr_matrix((np.ones(data["train_u"].size, dtype=np.float32), (data["train_u"], data["train_i"])),
-                          shape=(n_users, n_items))
-    model = ranking.VBPR(args.factors, args.factors, reg=args.reg, reg_visual=args.reg_visual,
-                         learning_rate=args.learning_rate, epochs=args.epochs, batch_size=args.batch_size,
-                         seed=args.seed)
-    with mock.patch.object(ranking, "BPRTriplets", TimedTriplets):
+    train = sp.csr_matrix(
+        (np.ones(data["train_u"].size, dtype=np.float32), (data["train_u"], data["train_i"])), shape=(n_users, n_items)
+    )
+    model = pairwise.VBPR(
+        args.factors,
+        args.factors,
+        regularization=args.reg,
+        visual_regularization=args.reg_visual,
+        learning_rate=args.learning_rate,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+    )
+    with mock.patch.object(pairwise, "BPRTriplets", TimedTriplets):
         start = time.perf_counter()
         model.fit(train, data["features"])
         seconds = time.perf_counter() - start
@@ -211,10 +220,14 @@ def run_ours(data: dict, args, n_users: int, n_items: int) -> dict:
 
     # Keras also calls on_epoch_end once when it sets the data up, before the first epoch: the last ``epochs``
     # calls are the ends of the epochs.
-    ends = marks[-args.epochs:]
-    return {"scores": scores, "cold_features_only": features_only, "fit_seconds": seconds,
-            "epoch_seconds": np.diff([start] + ends),
-            "library": f"keras {keras.__version__} ({keras.backend.backend()})"}
+    ends = marks[-args.epochs :]
+    return {
+        "scores": scores,
+        "cold_features_only": features_only,
+        "fit_seconds": seconds,
+        "epoch_seconds": np.diff([start] + ends),
+        "library": f"keras {keras.__version__} ({keras.backend.backend()})",
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -237,7 +250,7 @@ def cornac_worker(folder: Path) -> None:
     # the ids are mapped back explicitly below all the same.
     uid_map = OrderedDict((f"u{u}", u) for u in range(n_users))
     iid_map = OrderedDict((f"i{i}", i) for i in range(n_items))
-    triples = [(f"u{u}", f"i{i}", 1.0) for u, i in zip(stored["train_u"], stored["train_i"])]
+    triples = [(f"u{u}", f"i{i}", 1.0) for u, i in zip(stored["train_u"], stored["train_i"], strict=True)]
     train = Dataset.build(triples, fmt="UIR", global_uid_map=uid_map, global_iid_map=iid_map, seed=settings["seed"])
     image = ImageModality(features=stored["features"], ids=[f"i{i}" for i in range(n_items)], normalized=False)
     image.build(id_map=train.iid_map)
@@ -255,9 +268,17 @@ def cornac_worker(folder: Path) -> None:
 
     b = settings["batch_size"]
     model = cornac.models.VBPR(
-        k=settings["factors"], k2=settings["factors"], n_epochs=settings["epochs"], batch_size=b,
-        learning_rate=settings["learning_rate"], lambda_w=2 * settings["reg"], lambda_b=2 * settings["reg"],
-        lambda_e=2 * b * settings["reg_visual"], use_gpu=False, verbose=False, seed=settings["seed"],
+        k=settings["factors"],
+        k2=settings["factors"],
+        n_epochs=settings["epochs"],
+        batch_size=b,
+        learning_rate=settings["learning_rate"],
+        lambda_w=2 * settings["reg"],
+        lambda_b=2 * settings["reg"],
+        lambda_e=2 * b * settings["reg_visual"],
+        use_gpu=False,
+        verbose=False,
+        seed=settings["seed"],
     )
     recom_vbpr.tqdm = TimedBar
     try:
@@ -272,15 +293,42 @@ def cornac_worker(folder: Path) -> None:
     # cold items scored from their features alone with Cornac's learnt θ, E, β′ (β_i = γ_i = 0), as our
     # VBPR.score(new_item_features=...) does: Cornac has no method for that
     cold_features = stored["features"][stored["cold"]].astype(np.float32)
-    features_only = (model.theta_user[user_rows] @ (cold_features @ model.emb_matrix).T
-                     + (cold_features @ model.beta_prime).ravel()).astype(np.float32)
-    np.savez(folder / "cornac.npz", scores=scores, cold_features_only=features_only, fit_seconds=seconds,
-             epoch_seconds=np.diff([start] + marks[: settings["epochs"]]))
-    (folder / "cornac.json").write_text(json.dumps({
-        "library": f"cornac {cornac.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)",
-        "model": repr({k: getattr(model, k) for k in ("k", "k2", "n_epochs", "batch_size", "learning_rate",
-                                                      "lambda_w", "lambda_b", "lambda_e", "use_gpu", "seed")}),
-    }))
+    features_only = (
+        model.theta_user[user_rows] @ (cold_features @ model.emb_matrix).T + (cold_features @ model.beta_prime).ravel()
+    ).astype(np.float32)
+    np.savez(
+        folder / "cornac.npz",
+        scores=scores,
+        cold_features_only=features_only,
+        fit_seconds=seconds,
+        epoch_seconds=np.diff([start] + marks[: settings["epochs"]]),
+    )
+    (folder / "cornac.json").write_text(
+        json.dumps(
+            {
+                "library": (
+                    f"cornac {cornac.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)"
+                ),
+                "model": repr(
+                    {
+                        k: getattr(model, k)
+                        for k in (
+                            "k",
+                            "k2",
+                            "n_epochs",
+                            "batch_size",
+                            "learning_rate",
+                            "lambda_w",
+                            "lambda_b",
+                            "lambda_e",
+                            "use_gpu",
+                            "seed",
+                        )
+                    }
+                ),
+            }
+        )
+    )
 
 
 def run_cornac(python: str | None, folder: Path, data: dict, args, n_users: int, n_items: int):
@@ -295,20 +343,35 @@ def run_cornac(python: str | None, folder: Path, data: dict, args, n_users: int,
         last = (probe.stderr.strip().splitlines() or ["?"])[-1]
         return f"skipped: {python} cannot import cornac and torch ({last})"
     np.savez(folder / "data.npz", **{k: data[k] for k in ("train_u", "train_i", "features", "cold")})
-    (folder / "settings.json").write_text(json.dumps({
-        "n_users": n_users, "n_items": n_items, "seed": args.seed, "factors": args.factors, "epochs": args.epochs,
-        "batch_size": args.batch_size, "learning_rate": args.learning_rate, "reg": args.reg,
-        "reg_visual": args.reg_visual,
-    }))
-    done = subprocess.run([python, str(Path(__file__).resolve()), "--cornac-worker", str(folder)],
-                          capture_output=True, text=True)
+    (folder / "settings.json").write_text(
+        json.dumps(
+            {
+                "n_users": n_users,
+                "n_items": n_items,
+                "seed": args.seed,
+                "factors": args.factors,
+                "epochs": args.epochs,
+                "batch_size": args.batch_size,
+                "learning_rate": args.learning_rate,
+                "reg": args.reg,
+                "reg_visual": args.reg_visual,
+            }
+        )
+    )
+    done = subprocess.run(
+        [python, str(Path(__file__).resolve()), "--cornac-worker", str(folder)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         return f"failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}"
     stored = np.load(folder / "cornac.npz")
     meta = json.loads((folder / "cornac.json").read_text())
-    return {"scores": stored["scores"], "cold_features_only": stored["cold_features_only"],
-            "fit_seconds": float(stored["fit_seconds"]),
-            "epoch_seconds": stored["epoch_seconds"], **meta}
+    return {
+        "scores": stored["scores"],
+        "cold_features_only": stored["cold_features_only"],
+        "fit_seconds": float(stored["fit_seconds"]),
+        "epoch_seconds": stored["epoch_seconds"],
+        **meta,
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -327,17 +390,31 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=0.005)
-    parser.add_argument("--reg", type=float, default=0.01,
-                        help="our reg (λ); Cornac gets lambda_w = lambda_b = 2·reg")
-    parser.add_argument("--reg-visual", type=float, default=1e-4,
-                        help="our reg_visual (λ_E); Cornac gets lambda_e = 2·batch_size·reg_visual")
+    parser.add_argument(
+        "--reg", type=float, default=0.01, help="our regularization (λ); Cornac gets lambda_w = lambda_b = 2·reg"
+    )
+    parser.add_argument(
+        "--reg-visual",
+        type=float,
+        default=1e-4,
+        help="our visual_regularization (λ_E); Cornac gets lambda_e = 2·batch_size·reg_visual",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="CPU threads for both libraries (default: each library's own, i.e. every core)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="CPU threads for both libraries (default: each library's own, i.e. every core)",
+    )
     args = parser.parse_args()
     if args.threads:  # before TensorFlow or PyTorch start; the Cornac subprocess inherits the environment
-        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
-                     "TF_NUM_INTEROP_THREADS"):
+        for name in (
+            "OMP_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "TF_NUM_INTRAOP_THREADS",
+            "TF_NUM_INTEROP_THREADS",
+        ):
             os.environ[name] = str(args.threads)
     if args.cornac_worker:
         cornac_worker(Path(args.cornac_worker))
@@ -346,23 +423,31 @@ def main() -> None:
     started = time.perf_counter()
     data = planted_data(args.users, args.items, args.features, args.positives, args.cold_fraction, args.seed)
     n_users, n_items = args.users, args.items
-    print(f"planted data: {n_users:,} users × {n_items:,} items ({int(data['cold'].sum()):,} cold), d = "
-          f"{args.features}; {data['pos_u'].size:,} positives, {data['train_u'].size:,} for training; "
-          f"{(data['test_all'] >= 0).sum():,} users with an all-items test item, "
-          f"{(data['test_cold'] >= 0).sum():,} with a cold one")
-    print(f"settings: K = K′ = {args.factors}, {args.epochs} epochs, batch size {args.batch_size}, Adam learning "
-          f"rate {args.learning_rate}, reg {args.reg}, reg_visual {args.reg_visual} (Cornac: lambda_w = lambda_b = "
-          f"{2 * args.reg:g}, lambda_e = {2 * args.batch_size * args.reg_visual:g}), seed {args.seed}")
-    print(f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-          f"threads: {args.threads or 'library defaults'}")
+    print(
+        f"planted data: {n_users:,} users × {n_items:,} items ({int(data['cold'].sum()):,} cold), d = "
+        f"{args.features}; {data['pos_u'].size:,} positives, {data['train_u'].size:,} for training; "
+        f"{(data['test_all'] >= 0).sum():,} users with an all-items test item, "
+        f"{(data['test_cold'] >= 0).sum():,} with a cold one"
+    )
+    print(
+        f"settings: K = K′ = {args.factors}, {args.epochs} epochs, batch size {args.batch_size}, Adam learning "
+        f"rate {args.learning_rate}, reg {args.reg}, reg_visual {args.reg_visual} (Cornac: lambda_w = lambda_b = "
+        f"{2 * args.reg:g}, lambda_e = {2 * args.batch_size * args.reg_visual:g}), seed {args.seed}"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+        f"threads: {args.threads or 'library defaults'}"
+    )
 
     results = {"cbrec_lab VBPR": run_ours(data, args, n_users, n_items)}
     with tempfile.TemporaryDirectory(prefix="cbrec-bench-cornac-") as folder:
         results["cornac VBPR"] = run_cornac(args.cornac_python, Path(folder), data, args, n_users, n_items)
 
     print()
-    print(f"{'model':<16} {'AUC all items':>13} {'AUC cold start':>14} {'AUC cold, f only':>16} "
-          f"{'s/epoch median':>14} {'fastest':>7} {'1st':>6} {'fit s/epochs':>12}   library")
+    print(
+        f"{'model':<16} {'AUC all items':>13} {'AUC cold start':>14} {'AUC cold, f only':>16} "
+        f"{'s/epoch median':>14} {'fastest':>7} {'1st':>6} {'fit s/epochs':>12}   library"
+    )
     steady = {}
     for name, result in results.items():
         if isinstance(result, str):
@@ -376,17 +461,23 @@ def main() -> None:
         epochs = np.asarray(result["epoch_seconds"], dtype=float)
         later = epochs[1:] if epochs.size > 1 else epochs
         steady[name] = (float(np.median(later)), result["fit_seconds"] / args.epochs)
-        print(f"{name:<16} {auc_all:>13.4f} {auc_cold:>14.4f} {auc_features_only:>16.4f} "
-              f"{steady[name][0]:>14.3f} {later.min():>7.3f} {epochs[0]:>6.2f} "
-              f"{steady[name][1]:>12.3f}   {result['library']}")
+        print(
+            f"{name:<16} {auc_all:>13.4f} {auc_cold:>14.4f} {auc_features_only:>16.4f} "
+            f"{steady[name][0]:>14.3f} {later.min():>7.3f} {epochs[0]:>6.2f} "
+            f"{steady[name][1]:>12.3f}   {result['library']}"
+        )
         if "model" in result:
             cornac_model = result["model"]
-    print(f"(AUC over {users_all:,} users for all items, {users_cold:,} for cold start; 0.5 is random; "
-          "'cold, f only': the cold items scored from their features alone, β_i = γ_i = 0)")
+    print(
+        f"(AUC over {users_all:,} users for all items, {users_cold:,} for cold start; 0.5 is random; "
+        "'cold, f only': the cold items scored from their features alone, β_i = γ_i = 0)"
+    )
     if len(steady) == 2:
         ours, theirs = steady["cbrec_lab VBPR"], steady["cornac VBPR"]
-        print(f"time per epoch, ours / Cornac's: {ours[0] / theirs[0]:.2f} (medians of epochs 2–{args.epochs}), "
-              f"{ours[1] / theirs[1]:.2f} (whole fit / epochs)")
+        print(
+            f"time per epoch, ours / Cornac's: {ours[0] / theirs[0]:.2f} (medians of epochs 2–{args.epochs}), "
+            f"{ours[1] / theirs[1]:.2f} (whole fit / epochs)"
+        )
         print(f"cornac model: {cornac_model}")
     print(f"whole benchmark: {time.perf_counter() - started:.0f} s")
 

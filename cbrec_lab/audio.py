@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .checks import positive_int
 from .exceptions import ParameterError
 
 __all__ = [
@@ -76,12 +77,6 @@ MAX_AUDIO_SECONDS = 600.0
 
 # ---------------------------------------------------------------------------------------------------------
 # validation helpers
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _check_positive_number(name: str, value) -> float:
@@ -146,9 +141,9 @@ def validate_audio(y, *, sr=None, expected_sr=None, min_samples: int = 1) -> np.
     It is refused where it makes the computation meaningless, as in :meth:`MfccCodebook.fit`.
     """
     if sr is not None:
-        sr = _check_positive_int("sr", sr)
+        sr = positive_int(sr, name="sr")
     if expected_sr is not None:
-        expected_sr = _check_positive_int("expected_sr", expected_sr)
+        expected_sr = positive_int(expected_sr, name="expected_sr")
         if sr is None:
             raise ParameterError(f"expected_sr={expected_sr} was given but the audio's sr was not; pass sr=.")
         if sr != expected_sr:
@@ -157,8 +152,7 @@ def validate_audio(y, *, sr=None, expected_sr=None, min_samples: int = 1) -> np.
                 f"librosa.resample(y, orig_sr={sr}, target_sr={expected_sr}) or load it with "
                 f"load(path, sr={expected_sr})."
             )
-    if isinstance(min_samples, bool) or not isinstance(min_samples, numbers.Integral) or min_samples < 0:
-        raise ParameterError(f"min_samples must be a non-negative integer, got {min_samples!r}.")
+    min_samples = positive_int(min_samples, name="min_samples", minimum=0)
     y = np.asarray(y)
     if np.issubdtype(y.dtype, np.integer):
         raise ParameterError(
@@ -235,7 +229,7 @@ def load(path, *, sr: int = SAMPLE_RATE, offset: float = 0.0, duration: float | 
     import librosa
     import soundfile as sf
 
-    sr = _check_positive_int("sr", sr)
+    sr = positive_int(sr, name="sr")
     if isinstance(offset, bool) or not isinstance(offset, numbers.Real) or not np.isfinite(offset) or offset < 0:
         raise ParameterError(f"offset must be a non-negative number of seconds, got {offset!r}.")
     if duration is not None:
@@ -306,7 +300,7 @@ def pad_or_trim(y, *, n_samples: int) -> np.ndarray:
         in both cases.
     """
     y = validate_audio(y)
-    n_samples = _check_positive_int("n_samples", n_samples)
+    n_samples = positive_int(n_samples, name="n_samples")
     if y.size >= n_samples:
         return y[:n_samples].copy()
     return np.pad(y, (0, n_samples - y.size))
@@ -341,7 +335,7 @@ def fixed_windows(y, *, sr: int, seconds: float, hop_seconds: float | None = Non
         If the signal is shorter than one window (use :func:`pad_or_trim` or :func:`random_window`, which
         pads).
     """
-    sr = _check_positive_int("sr", sr)
+    sr = positive_int(sr, name="sr")
     length = _window_length(seconds, sr)
     hop = length if hop_seconds is None else _window_length(hop_seconds, sr, "hop_seconds")
     y = validate_audio(y, sr=sr)
@@ -375,7 +369,7 @@ def random_window(y, *, sr: int, seconds: float, rng) -> np.ndarray:
     -------
     window : np.ndarray [shape=(L,), dtype=float32]
     """
-    sr = _check_positive_int("sr", sr)
+    sr = positive_int(sr, name="sr")
     length = _window_length(seconds, sr)
     rng = _as_generator(rng)
     y = validate_audio(y, sr=sr)
@@ -391,10 +385,10 @@ def random_window(y, *, sr: int, seconds: float, rng) -> np.ndarray:
 
 def _check_frames(sr, n_fft, hop_length, n_mels) -> tuple[int, int, int, int]:
     return (
-        _check_positive_int("sr", sr),
-        _check_positive_int("n_fft", n_fft),
-        _check_positive_int("hop_length", hop_length),
-        _check_positive_int("n_mels", n_mels),
+        positive_int(sr, name="sr"),
+        positive_int(n_fft, name="n_fft"),
+        positive_int(hop_length, name="hop_length"),
+        positive_int(n_mels, name="n_mels"),
     )
 
 
@@ -537,7 +531,7 @@ def mfcc_with_deltas(
     """
     import librosa
 
-    n_mfcc = _check_positive_int("n_mfcc", n_mfcc)
+    n_mfcc = positive_int(n_mfcc, name="n_mfcc")
     sr, n_fft, hop_length, n_mels = _check_frames(sr, n_fft, hop_length, n_mels)
     if n_mfcc > n_mels:
         raise ParameterError(f"n_mfcc={n_mfcc} cannot exceed n_mels={n_mels}.")
@@ -674,19 +668,18 @@ class MfccCodebook:
     centres_: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.n_words = _check_positive_int("n_words", self.n_words)
-        self.batch_size = _check_positive_int("batch_size", self.batch_size)
+        self.n_words = positive_int(self.n_words, name="n_words")
+        self.batch_size = positive_int(self.batch_size, name="batch_size")
         if self.max_frames is not None:
-            self.max_frames = _check_positive_int("max_frames", self.max_frames)
+            self.max_frames = positive_int(self.max_frames, name="max_frames")
             if self.max_frames < self.n_words:
                 raise ParameterError(
                     f"max_frames={self.max_frames} is smaller than n_words={self.n_words}: k-means needs at "
                     "least one frame per word."
                 )
-        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral) or self.seed < 0:
-            raise ParameterError(f"seed must be a non-negative integer, got {self.seed!r}.")
+        positive_int(self.seed, name="seed", minimum=0)
 
-    def fit(self, frame_matrices) -> "MfccCodebook":
+    def fit(self, frame_matrices) -> MfccCodebook:
         """Learn ``μ``, ``σ`` and the ``n_words`` centres from the frames of a list of songs.
 
         Parameters

@@ -26,12 +26,14 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
 
+from .checks import positive_int
 from .exceptions import ParameterError
+from .recommender import Recommender
 
 __all__ = ["confidence", "WMF"]
 
@@ -70,12 +72,15 @@ def confidence(plays, *, alpha: float = 40.0, epsilon: float = 1.0, kind: str = 
 
 
 @dataclass
-class WMF:
+class WMF(Recommender):
     """Weighted matrix factorisation of implicit feedback (see the module docstring for the objective).
+
+    A :class:`cbrec_lab.recommender.Recommender`: ``fit(plays)``, ``score(users, items)`` (the predicted
+    preferences ``x_uᵀ y_i``), ``recommend(users, k)``.
 
     Parameters
     ----------
-    factors : int
+    n_factors : int
         Latent dimension (50 in the thesis).
     regularization : float
         ``λ``.
@@ -91,16 +96,18 @@ class WMF:
     Raises
     ------
     ParameterError
-        At construction, if ``factors`` or ``iterations`` is not a positive integer or ``regularization`` is
+        At construction, if ``n_factors`` or ``iterations`` is not a positive integer or ``regularization`` is
         negative or not finite.
 
     Attributes
     ----------
-    user_factors_ : numpy.ndarray [shape=(n_users, factors)]
-    item_factors_ : numpy.ndarray [shape=(n_items, factors)]
+    user_factors_ : numpy.ndarray [shape=(n_users, n_factors)]
+    item_factors_ : numpy.ndarray [shape=(n_items, n_factors)]
+    seen_ : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=bool]
+        The pairs with plays in the matrix given to ``fit``, left out by :meth:`recommend` by default.
     """
 
-    factors: int = 50
+    n_factors: int = 50
     regularization: float = 0.1
     iterations: int = 15
     alpha: float = 40.0
@@ -110,20 +117,31 @@ class WMF:
     use_gpu: bool | None = None
     user_factors_: np.ndarray | None = field(default=None, init=False, repr=False)
     item_factors_: np.ndarray | None = field(default=None, init=False, repr=False)
+    seen_: sp.csr_matrix | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # checked here, not in fit(): implicit answers factors=0 with a page of BLAS errors
-        for name in ("factors", "iterations"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, Integral) or value <= 0:
-                raise ParameterError(f"WMF: {name} must be a positive integer, got {value!r}.")
-        if isinstance(self.regularization, bool) or not isinstance(self.regularization, Real) or not (
-            np.isfinite(self.regularization) and self.regularization >= 0
+        for name in ("n_factors", "iterations"):
+            positive_int(getattr(self, name), name=name)
+        if (
+            isinstance(self.regularization, bool)
+            or not isinstance(self.regularization, Real)
+            or not (np.isfinite(self.regularization) and self.regularization >= 0)
         ):
             raise ParameterError(f"WMF: regularization must be a finite number ≥ 0, got {self.regularization!r}.")
 
-    def fit(self, plays) -> "WMF":
-        """Learn user and item factors from a users × items play-count matrix."""
+    def fit(self, plays) -> WMF:
+        """Learn user and item factors from a users × items play-count matrix.
+
+        Parameters
+        ----------
+        plays : scipy.sparse matrix or array_like [shape=(n_users, n_items)]
+            Non-negative play counts ``r_ui``; zeros are unobserved.
+
+        Returns
+        -------
+        self
+        """
         import implicit
         from threadpoolctl import threadpool_limits
 
@@ -134,7 +152,7 @@ class WMF:
         gpu = implicit.gpu.HAS_CUDA if self.use_gpu is None else self.use_gpu
         with threadpool_limits(1, "blas"):  # implicit parallelises itself; nested BLAS threads only slow it
             model = implicit.als.AlternatingLeastSquares(
-                factors=self.factors,
+                factors=self.n_factors,
                 regularization=self.regularization,
                 iterations=self.iterations,
                 random_state=self.seed,
@@ -145,35 +163,12 @@ class WMF:
             model = model.to_cpu()
         self.user_factors_ = np.asarray(model.user_factors, dtype=np.float32)
         self.item_factors_ = np.asarray(model.item_factors, dtype=np.float32)
+        self._remember(plays, name="plays")
         return self
 
-    def _fitted(self) -> None:
-        if self.item_factors_ is None:
-            raise ParameterError("This WMF model is not fitted yet: call fit(plays) first.")
-
-    def scores(self, users=None) -> np.ndarray:
-        """Predicted preferences ``x_uᵀ y_i`` for the given user rows (all users by default), shape (n, n_items).
-
-        Raises
-        ------
-        ParameterError
-            If the model is not fitted, or ``users`` holds a non-integer or a row outside ``0 … n_users − 1``
-            (a negative index would otherwise silently wrap around to the last users).
-        """
-        self._fitted()
-        if users is None:
-            return self.user_factors_ @ self.item_factors_.T
-        rows = np.asarray(users)
-        n_users = len(self.user_factors_)
-        if rows.size and not np.issubdtype(rows.dtype, np.integer):
-            raise ParameterError(f"users must be integer row indices, got dtype {rows.dtype}: {rows.ravel()[:10]!r}.")
-        outside = rows[(rows < 0) | (rows >= n_users)]
-        if outside.size:
-            raise ParameterError(
-                f"users must be row indices 0–{n_users - 1} of the fitted play matrix, got "
-                f"{outside.ravel()[:10].tolist()}; map user ids to rows first (negative indices are not allowed)."
-            )
-        return self.user_factors_[rows] @ self.item_factors_.T
+    def _score(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Predicted preferences ``x_uᵀ y_i``."""
+        return self.user_factors_[users] @ self.item_factors_[items].T
 
     def similar_items(self, item: int, *, n: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """The ``n`` items whose factors have the highest cosine with ``item``'s (itself excluded).

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .checks import positive_int
 from .config import data_home, data_home_error, display_path, free_disk_mb, get_profile, quiet_tensorflow
 from .exceptions import CbrecError, DataHomeError, ParameterError
 
@@ -69,15 +70,26 @@ def _data_home_failure(err: Exception, profile, kits: list[str]) -> DataHomeErro
     return DataHomeError(f"writing audio under {home} failed: {err}. Check the disk and CBREC_DATA_HOME.")
 
 
-def _positive_int(text: str) -> int:
-    """An argparse type: a positive integer, refused with the value repeated otherwise."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer (how many clips per genre, e.g. 1)")
-    return value
+def _positive_int_argument(what: str):
+    """An argparse type for a count given on the command line: ``int(text)`` checked by :func:`positive_int`.
+
+    ``what`` says what is counted (e.g. "clips per genre"); a refused value is repeated in the message.
+    """
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number: {what} must be a positive integer, e.g. 1"
+            ) from None
+        try:
+            return positive_int(number, name=what)
+        except ParameterError as error:
+            raise argparse.ArgumentTypeError(f"{text!r} is too small: {error}") from None
+
+    parse.__name__ = "positive integer"  # argparse names the type by it in its own messages
+    return parse
 
 
 def _data_examples(args: argparse.Namespace) -> int:
@@ -113,8 +125,9 @@ def _course_run(args: argparse.Namespace) -> int:
                 "notebooks with injected parameters and this run's outputs. Choose another folder, or use "
                 "--in-place (without --output) to refresh their stored outputs on purpose."
             )
-    runs = run_course(course_dir, output, profile=profile, only=args.only, parameters=parameters,
-                      inject=not args.in_place)
+    runs = run_course(
+        course_dir, output, profile=profile, only=args.only, parameters=parameters, inject=not args.in_place
+    )
     summary = write_summary(runs, data_home() / "runs" / "in-place" if args.in_place else output, profile)
     print(summary_table(runs, profile))
     for run in runs:
@@ -140,8 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Content-based recommendation with deep learning: music and images — course tools.",
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                        help="print the installed version of cbrec-lab and exit")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help="print the installed version of cbrec-lab and exit",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     doctor = commands.add_parser("doctor", help="report the environment and check it can run the course")
@@ -157,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     examples = data.add_parser("examples", help="write music-kit clips, one (or more) per genre, as WAV files")
     examples.add_argument("--output", required=True, metavar="DIR")
     examples.add_argument("--profile", choices=["ci", "small", "full"], help="default: $CBREC_PROFILE or small")
-    examples.add_argument("--per-genre", type=_positive_int, default=1, metavar="N", help="clips per genre (≥ 1)")
+    examples.add_argument(
+        "--per-genre",
+        type=_positive_int_argument("clips per genre"),
+        default=1,
+        metavar="N",
+        help="clips per genre (≥ 1)",
+    )
     examples.add_argument("--quiet", action="store_true", help="no progress bars")
     examples.set_defaults(func=_data_examples)
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import positive_int
 from .exceptions import DataHomeError, ParameterError
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "environment_report",
     "EnvironmentReport",
     "GpuInfo",
+    "backend_devices",
     "display_path",
 ]
 
@@ -310,11 +312,9 @@ def seed_everything(seed: int) -> np.random.Generator:
     PyTorch. Full bit-for-bit determinism on a GPU additionally needs deterministic kernels (e.g.
     ``tf.config.experimental.enable_op_determinism()``), which are slower and therefore not switched on here.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
-    seed = int(seed)
+    seed = positive_int(seed, name="seed", minimum=0)
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 - seeds the legacy global generator that third-party code still uses
     try:
         keras = import_keras()
     except ImportError:
@@ -467,8 +467,23 @@ def _nvidia_gpus(timeout: float = 5.0) -> list[GpuInfo]:
     return gpus
 
 
-def _backend_devices(backend: str) -> list[str]:
-    """Accelerators the Keras backend itself sees (importing the backend takes a few seconds)."""
+def backend_devices(backend: str) -> list[str]:
+    """The devices a Keras backend itself sees: its accelerators, or ``["CPU"]`` when it has none.
+
+    Importing the backend takes a few seconds. A backend that fails to list its devices is reported in the
+    list (``"error while listing devices: ..."``), not raised: :func:`environment_report` and the training
+    policy (:func:`cbrec_lab.train.training_policy`) read it as a diagnostic.
+
+    Parameters
+    ----------
+    backend : {"tensorflow", "jax", "torch"}
+        Keras's backend name (``keras.backend.backend()``); another name gives an empty list.
+
+    Returns
+    -------
+    list of str
+        Device names, e.g. ``["/physical_device:GPU:0"]`` (TensorFlow) or ``["NVIDIA H100"]`` (PyTorch).
+    """
     try:
         if backend == "tensorflow":
             import tensorflow as tf
@@ -525,7 +540,7 @@ def environment_report(*, probe_network: bool = True, profile: str | Profile | N
     if _package_version("keras"):
         backend = import_keras().config.backend()
     with native_stderr_silenced():
-        devices = _backend_devices(backend) if backend else []
+        devices = backend_devices(backend) if backend else []
     gpus = _nvidia_gpus()
     if gpus and devices and all(d == "CPU" for d in devices):
         notes.append(
@@ -553,4 +568,3 @@ def environment_report(*, probe_network: bool = True, profile: str | Profile | N
         network=network,
         notes=notes,
     )
-

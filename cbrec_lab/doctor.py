@@ -35,7 +35,7 @@ class Check:
 
 def check_python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the doctor reports the interpreter it runs on, whatever it is
         return Check("python", "fail", f"Python {version} is too old", "use Python 3.11 or newer")
     return Check("python", "ok", f"Python {version}")
 
@@ -113,8 +113,12 @@ def check_spark() -> Check:
     ok, reason = spark_available()
     if ok:
         return Check("spark", "ok", reason)
-    return Check("spark", "warn", reason.replace(f" {INSTALL_HINT}", "").rstrip(".") + "; lesson 12 skips its Spark cells",
-                 INSTALL_HINT)
+    return Check(
+        "spark",
+        "warn",
+        reason.replace(f" {INSTALL_HINT}", "").rstrip(".") + "; lesson 12 skips its Spark cells",
+        INSTALL_HINT,
+    )
 
 
 def check_data_home(report: EnvironmentReport) -> Check:

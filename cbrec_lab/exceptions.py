@@ -5,7 +5,7 @@ catch the library's errors without also catching programming mistakes. Messages 
 the offending value, and say what to do.
 """
 
-__all__ = ["CbrecError", "ParameterError", "NotebookError", "DataHomeError"]
+__all__ = ["CbrecError", "ParameterError", "ParameterTypeError", "NotebookError", "DataHomeError"]
 
 
 class CbrecError(Exception):
@@ -14,6 +14,10 @@ class CbrecError(Exception):
 
 class ParameterError(CbrecError, ValueError):
     """A function received a value it cannot work with (bad profile name, wrong shape, ...)."""
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """An argument of the wrong type (a float or a bool where a count is expected, a string for a number)."""
 
 
 class NotebookError(CbrecError):

@@ -15,7 +15,8 @@ copying a folder without keeping modification times (``cp -r`` rather than ``cp 
 
 A valid cache is read without writing anything, so a shared, read-only data home works; when the cache is
 missing and its folder cannot be written, the spectrograms are computed in memory with a one-line
-:class:`~cbrec_lab.cache.CacheWarning` (see :func:`cbrec_lab.cache.load_or_compute`).
+:class:`~cbrec_lab.cache.CacheWarning`. The deep features of :mod:`cbrec_lab.backbones` are cached the same way:
+both go through :func:`cbrec_lab.cache.cached_array`.
 """
 
 from __future__ import annotations
@@ -30,18 +31,14 @@ from pathlib import Path
 import numpy as np
 
 from .audio import HOP_LENGTH, N_FFT, N_MELS, SAMPLE_RATE, load, log_mel_spectrogram
-from .cache import atomic_path, atomic_write_text, load_or_compute, sha256_file
+from .cache import FeatureCacheError, cached_array, inputs_digest
 from .config import data_home
-from .exceptions import CbrecError, ParameterError
+from .exceptions import ParameterError
 
-__all__ = ["SpectrogramSet", "FeatureCacheError", "log_mel_set", "read_cache_manifest"]
+__all__ = ["SpectrogramSet", "FeatureCacheError", "log_mel_set"]
 
 #: Bumped whenever the stored features change meaning; old caches are then ignored.
 FEATURE_VERSION = 1
-
-
-class FeatureCacheError(CbrecError):
-    """A cached feature file does not match its manifest."""
 
 
 @dataclass(frozen=True)
@@ -141,42 +138,6 @@ def _inputs(collection, song_ids, *, sr, n_fft, hop_length, n_mels) -> dict:
     }
 
 
-def read_cache_manifest(data_path: Path, manifest_path: Path, inputs: dict) -> dict | None:
-    """The manifest of a cached array when the cache is there, made from ``inputs`` and intact; else None.
-
-    Shared by the feature caches (log-mel spectrograms here, deep features in :mod:`cbrec_lab.backbones`): an
-    ``.npy`` file and a JSON manifest with the ``inputs`` it was made from and its ``sha256``.
-
-    Raises
-    ------
-    FeatureCacheError
-        The manifest is damaged, or the array does not match its SHA-256 (the message says what to delete).
-    """
-    if not (data_path.is_file() and manifest_path.is_file()):
-        return None
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FeatureCacheError(
-            f"{manifest_path} is damaged ({error}): delete it and {data_path.name} to recompute."
-        ) from None
-    if not isinstance(manifest, dict) or manifest.get("inputs") != inputs:
-        return None
-    if sha256_file(data_path) != manifest.get("sha256"):
-        raise FeatureCacheError(
-            f"{data_path} does not match its manifest (SHA-256 differs): delete it and its .json to recompute."
-        )
-    return manifest
-
-
-def _load(data_path: Path, manifest_path: Path, inputs: dict, song_ids, sr, hop_length) -> SpectrogramSet | None:
-    manifest = read_cache_manifest(data_path, manifest_path, inputs)
-    if manifest is None:
-        return None
-    data = np.load(data_path, mmap_mode="r")
-    return SpectrogramSet(data, np.asarray(manifest["offsets"], dtype=np.int64), tuple(song_ids), sr, hop_length)
-
-
 def log_mel_set(
     collection,
     *,
@@ -219,32 +180,17 @@ def log_mel_set(
         raise ParameterError("log_mel_set needs at least one song.")
     for song_id in song_ids:
         collection.column(song_id)  # a clear error for an unknown id
-    if cache:  # without the cache the data home is never touched (it may be unset, read-only or invalid)
-        inputs = _inputs(collection, song_ids, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
-        key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
-        folder = data_home() / "features" / _slug(collection.name)
-        data_path, manifest_path = folder / f"log-mel-{key}.npy", folder / f"log-mel-{key}.json"
+    if not cache:  # without the cache the data home is never touched (it may be unset, read-only or invalid)
+        return _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
+    inputs = _inputs(collection, song_ids, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
+    data_path = data_home() / "features" / _slug(collection.name) / f"log-mel-{inputs_digest(inputs)}.npy"
 
-        def load() -> SpectrogramSet | None:
-            return _load(data_path, manifest_path, inputs, song_ids, sr, hop_length)
+    def compute() -> tuple[np.ndarray, dict]:
+        spectrograms = _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
+        return spectrograms.data, {"offsets": spectrograms.offsets.tolist()}
 
-        def store(spectrograms: SpectrogramSet) -> SpectrogramSet:
-            with atomic_path(data_path) as tmp:
-                with open(tmp, "wb") as handle:
-                    np.save(handle, spectrograms.data)
-                digest = sha256_file(tmp)
-            manifest = {"inputs": inputs, "offsets": spectrograms.offsets.tolist(), "sha256": digest}
-            atomic_write_text(manifest_path, json.dumps(manifest))
-            return load()
-
-        return load_or_compute(
-            folder / f".log-mel-{key}.lock",
-            load,
-            lambda: _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress),
-            store,
-            what="log-mel spectrograms",
-        )
-    return _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
+    data, fields = cached_array(data_path, inputs, compute, what="log-mel spectrograms", mmap=True)
+    return SpectrogramSet(data, np.asarray(fields["offsets"], dtype=np.int64), song_ids, sr, hop_length)
 
 
 def _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress) -> SpectrogramSet:

@@ -78,7 +78,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .backbones import efficientnet_lite0, prepare_images
+from .backbones import as_rgb_255, efficientnet_lite0, image_list, prepare_images
+from .checks import fraction, positive_int
 from .config import import_keras
 from .exceptions import ParameterError
 
@@ -99,10 +100,6 @@ MODES = ("shallow", "deep")
 
 #: Where deep fine-tuning cuts EfficientNet-Lite0 unless told otherwise.
 DEFAULT_UNFREEZE_FROM = "block6a"
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -302,20 +299,12 @@ def _model_input_size(model) -> int:
     return int(shape[1])
 
 
-def _check_batch_size(batch_size) -> int:
-    if not _is_int(batch_size) or batch_size < 1:
-        raise ParameterError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    return int(batch_size)
-
-
 def _run_on_images(model, images, *, size: int, batch_size: int, dtype, progress: bool) -> np.ndarray:
     from tqdm.auto import tqdm
 
-    from .backbones import _as_rgb_255, _image_list
-
-    items = _image_list(images)
+    items = image_list(images)
     for i, image in enumerate(items):  # bad images fail before anything is computed
-        _as_rgb_255(image, i)
+        as_rgb_255(image, i)
     outputs = []
     for start in tqdm(range(0, len(items), batch_size), desc="activations", disable=not progress):
         batch = prepare_images(items[start : start + batch_size], size=size)
@@ -377,7 +366,7 @@ def backbone_activations(
     ParameterError
         For bad images, an unknown split point or a bad argument.
     """
-    batch_size = _check_batch_size(batch_size)
+    batch_size = positive_int(batch_size, name="batch_size")
     dtype = _check_dtype(dtype)
     if at is not None and not isinstance(at, str):
         raise ParameterError(f"at must be a block or layer name (e.g. 'block6a') or None, got {at!r}.")
@@ -563,8 +552,12 @@ class FineTuned:
     def activations(self, images, *, batch_size: int = 32, dtype="float32", progress: bool = False) -> np.ndarray:
         """The frozen part's output for images: what :meth:`embed_activations` and :meth:`predict_labels` take."""
         return _run_on_images(
-            self.frozen, images, size=self.input_size, batch_size=_check_batch_size(batch_size),
-            dtype=_check_dtype(dtype), progress=progress,
+            self.frozen,
+            images,
+            size=self.input_size,
+            batch_size=positive_int(batch_size, name="batch_size"),
+            dtype=_check_dtype(dtype),
+            progress=progress,
         )
 
     def _check_inputs(self, x) -> np.ndarray:
@@ -582,11 +575,11 @@ class FineTuned:
 
     def embed_activations(self, x, *, batch_size: int = 128) -> np.ndarray:
         """Embeddings from the frozen part's outputs (cached activations or pooled features)."""
-        return _predict_arrays(self.embedder, self._check_inputs(x), _check_batch_size(batch_size))
+        return _predict_arrays(self.embedder, self._check_inputs(x), positive_int(batch_size, name="batch_size"))
 
     def predict_labels(self, x, *, batch_size: int = 128) -> pd.DataFrame:
         """The most probable class of each head for the frozen part's outputs; one column per label."""
-        probabilities = _predict_arrays(self.model, self._check_inputs(x), _check_batch_size(batch_size))
+        probabilities = _predict_arrays(self.model, self._check_inputs(x), positive_int(batch_size, name="batch_size"))
         return pd.DataFrame(
             {name: self.classes[name][probabilities[key].argmax(axis=1)] for name, key in self.output_keys.items()}
         )
@@ -712,9 +705,78 @@ def fine_tune(
     for image recommendation? arXiv:1807.09870. Yosinski, J., Clune, J., Bengio, Y., & Lipson, H. (2014).
     How transferable are features in deep neural networks? *NeurIPS* 27.
     """
-    from .train import fit
+    hidden, learning_rate = _check_settings(
+        mode,
+        unfreeze_from,
+        epochs,
+        batch_size,
+        hidden_units,
+        dropout,
+        learning_rate,
+        validation_fraction,
+        patience,
+        seed,
+    )
+    n_inputs = _count_inputs(inputs)
+    table = _label_table(labels, n_inputs)
+    keras.utils.set_random_seed(int(seed))
+    frozen, upper, unfreeze_from, size = _cut_backbone(backbone, mode, unfreeze_from)
+    x = _frozen_outputs(frozen, inputs, mode, unfreeze_from, size, int(batch_size), bool(progress))
+    keys, classes, targets = _encode_labels(table)
+    train_index, validation_index = _validation_split(
+        targets[keys[next(iter(table))]], float(validation_fraction), int(seed), n_inputs
+    )
+    keras.utils.set_random_seed(int(seed))
+    embedder, network = _build_network(mode, frozen, upper, hidden, float(dropout), keys, classes)
+    image = keras.Input((size, size, 3), name="image")
+    embedding_model = keras.Model(image, embedder(frozen(image)), name=f"{mode}_embedding_model")
+    history = _train(
+        network,
+        x,
+        targets,
+        keys,
+        train_index,
+        validation_index,
+        batch_size=int(batch_size),
+        epochs=int(epochs),
+        learning_rate=float(learning_rate),
+        patience=patience,
+        seed=int(seed),
+        progress=int(progress),
+    )
+    return FineTuned(
+        mode=mode,
+        unfreeze_from=unfreeze_from,
+        classes=classes,
+        frozen=frozen,
+        embedder=embedder,
+        embedding_model=embedding_model,
+        model=network,
+        output_keys=keys,
+        history=history,
+        train_accuracy=_head_accuracy(network, x, targets, keys, train_index),
+        validation_accuracy=_head_accuracy(network, x, targets, keys, validation_index),
+        train_index=train_index,
+        validation_index=validation_index,
+        input_size=size,
+    )
 
-    # ---- arguments -------------------------------------------------------------------------------------------
+
+# --------------------------------------------------------------------------------------------------------------
+# The steps of fine_tune
+
+
+def _check_settings(
+    mode, unfreeze_from, epochs, batch_size, hidden_units, dropout, learning_rate, validation_fraction, patience, seed
+) -> tuple[int, float]:
+    """Check :func:`fine_tune`'s settings (before any work) and resolve the two mode-dependent defaults.
+
+    Returns
+    -------
+    (hidden, learning_rate) : int, float
+        Units of the dense embedding layer (0: none; 1,280 in shallow mode, none in deep mode by default) and
+        Adam's learning rate (1e-3 shallow, 1e-4 deep by default).
+    """
     if mode not in MODES:
         raise ParameterError(f"mode must be 'shallow' or 'deep', got {mode!r}.")
     if mode == "shallow" and unfreeze_from is not None:
@@ -722,41 +784,45 @@ def fine_tune(
             f"unfreeze_from={unfreeze_from!r} is for mode='deep'; shallow fine-tuning keeps the whole backbone "
             "frozen. Drop unfreeze_from or pass mode='deep'."
         )
-    if not _is_int(epochs) or epochs < 1:
-        raise ParameterError(f"epochs must be a positive integer, got {epochs!r}.")
-    batch_size = _check_batch_size(batch_size)
-    if hidden_units is not None and (not _is_int(hidden_units) or hidden_units < 0):
-        raise ParameterError(f"hidden_units must be a non-negative integer or None, got {hidden_units!r}.")
+    positive_int(epochs, name="epochs")
+    positive_int(batch_size, name="batch_size")
+    positive_int(hidden_units, name="hidden_units", minimum=0, allow_none=True)
     if mode == "shallow" and hidden_units == 0:
         raise ParameterError(
             "hidden_units=0 in shallow mode would leave the embedding equal to the frozen ImageNet features; give "
             "a number of units (default 1,280) or use mode='deep'."
         )
     hidden = int(hidden_units) if hidden_units is not None else (1280 if mode == "shallow" else 0)
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ParameterError(f"dropout must be in [0, 1), got {dropout!r}.")
+    fraction(dropout, name="dropout", include_zero=True)
     if learning_rate is None:
         learning_rate = 1e-3 if mode == "shallow" else 1e-4
     if not isinstance(learning_rate, (int, float)) or not learning_rate > 0 or not math.isfinite(learning_rate):
         raise ParameterError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-    if not isinstance(validation_fraction, (int, float)) or not 0 <= validation_fraction < 1:
-        raise ParameterError(f"validation_fraction must be in [0, 1), got {validation_fraction!r}.")
+    fraction(validation_fraction, name="validation_fraction", include_zero=True)
     if patience is not None and validation_fraction == 0:
         raise ParameterError("patience (early stopping on val_loss) needs validation_fraction > 0.")
-    if not _is_int(seed):
-        raise ParameterError(f"seed must be an integer, got {seed!r}.")
-    n_inputs = len(inputs) if isinstance(inputs, (list, tuple, np.ndarray)) else None
-    if n_inputs is None:
+    positive_int(seed, name="seed", minimum=0)
+    return hidden, learning_rate
+
+
+def _count_inputs(inputs) -> int:
+    """The number of items in ``inputs`` (a list of images or an array), at least one."""
+    if not isinstance(inputs, (list, tuple, np.ndarray)):
         raise ParameterError(
             f"inputs must be a list of images or a numpy array (images, features or activations), got "
             f"{type(inputs).__name__}."
         )
-    if n_inputs == 0:
+    if len(inputs) == 0:
         raise ParameterError("inputs is empty: give at least two items.")
-    table = _label_table(labels, n_inputs)
+    return len(inputs)
 
-    # ---- the backbone and its frozen part --------------------------------------------------------------------
-    keras.utils.set_random_seed(int(seed))
+
+def _cut_backbone(backbone, mode: str, unfreeze_from: str | None):
+    """The frozen part and the part to train: ``(frozen, upper, unfreeze_from, input size)``.
+
+    Deep mode cuts the pooled backbone at ``unfreeze_from`` (default :data:`DEFAULT_UNFREEZE_FROM`, returned
+    stripped); shallow mode freezes all of it and has no upper part (``upper`` and ``unfreeze_from`` None).
+    """
     model = _pooled_backbone(backbone, mode)
     size = _model_input_size(model)
     if mode == "deep":
@@ -766,9 +832,14 @@ def fine_tune(
     else:
         frozen, upper = model, None
     frozen.trainable = False
+    return frozen, upper, unfreeze_from, size
+
+
+def _frozen_outputs(frozen, inputs, mode: str, unfreeze_from, size: int, batch_size: int, progress: bool):
+    """What the trainable part trains on: the frozen part run on images, or cached features/activations checked."""
     expected = tuple(int(d) for d in frozen.outputs[0].shape[1:])
     if _looks_like_images(inputs, expected):
-        x = _run_on_images(frozen, inputs, size=size, batch_size=batch_size, dtype=np.float32, progress=bool(progress))
+        x = _run_on_images(frozen, inputs, size=size, batch_size=batch_size, dtype=np.float32, progress=progress)
     else:
         x = np.asarray(inputs)
         if tuple(x.shape[1:]) != expected or not np.issubdtype(x.dtype, np.floating):
@@ -781,24 +852,39 @@ def fine_tune(
             )
     if not np.all(np.isfinite(x)):
         raise ParameterError("inputs contain NaN or infinite values.")
+    return x
 
-    # ---- labels ----------------------------------------------------------------------------------------------
+
+def _encode_labels(table: dict[str, np.ndarray]) -> tuple[dict[str, str], dict[str, np.ndarray], dict]:
+    """``(keys, classes, targets)``: each label's output key, its classes in sorted order, and its class codes."""
     keys = _output_keys(table)
     classes, targets = {}, {}
     for name, values in table.items():
         codes, uniques = pd.factorize(pd.Series(values), sort=True)
         classes[name] = np.asarray(uniques)
         targets[keys[name]] = codes.astype(np.int64)
-    first = targets[keys[next(iter(table))]]
-    train_index, validation_index = _stratified_split(first, float(validation_fraction), int(seed))
+    return keys, classes, targets
+
+
+def _validation_split(first: np.ndarray, validation_fraction: float, seed: int, n_items: int):
+    """Training and validation positions, stratified by the codes of the first label; an empty validation share
+    that was asked for is an error."""
+    train_index, validation_index = _stratified_split(first, validation_fraction, seed)
     if validation_fraction > 0 and len(validation_index) == 0:
         raise ParameterError(
-            f"validation_fraction={validation_fraction!r} leaves no item for validation with {n_inputs} items "
+            f"validation_fraction={validation_fraction!r} leaves no item for validation with {n_items} items "
             "(every class of the first label is too small); use validation_fraction=0 or more items."
         )
+    return train_index, validation_index
 
-    # ---- the network -----------------------------------------------------------------------------------------
-    keras.utils.set_random_seed(int(seed))
+
+def _build_network(mode: str, frozen, upper, hidden: int, dropout: float, keys: dict, classes: dict):
+    """``(embedder, network)``: the trainable part (BatchNorm frozen) and optional dense layer, then the heads.
+
+    ``embedder`` maps the frozen part's output to the embedding; ``network`` adds dropout and one softmax head
+    per label (a dict of outputs by key).
+    """
+    expected = tuple(int(d) for d in frozen.outputs[0].shape[1:])
     inp = keras.Input(expected, name="activations" if mode == "deep" else "features")
     if upper is not None:
         upper.trainable = True
@@ -811,55 +897,57 @@ def fine_tune(
     if hidden:
         h = keras.layers.Dense(hidden, activation="relu", name="embedding")(h)
     embedder = keras.Model(inp, h, name=f"{mode}_embedder")
-    z = keras.layers.Dropout(float(dropout), name="head_dropout")(h) if dropout else h
+    z = keras.layers.Dropout(dropout, name="head_dropout")(h) if dropout else h
     outputs = {
         key: keras.layers.Dense(len(classes[name]), activation="softmax", dtype="float32", name=f"head_{key}")(z)
         for name, key in keys.items()
     }
-    network = keras.Model(inp, outputs, name=f"{mode}_fine_tuned")
-    image = keras.Input((size, size, 3), name="image")
-    embedding_model = keras.Model(image, embedder(frozen(image)), name=f"{mode}_embedding_model")
+    return embedder, keras.Model(inp, outputs, name=f"{mode}_fine_tuned")
 
-    # ---- training --------------------------------------------------------------------------------------------
-    train = _Batches(x, targets, train_index, batch_size=batch_size, shuffle=True, seed=int(seed))
+
+def _train(
+    network,
+    x,
+    targets,
+    keys,
+    train_index,
+    validation_index,
+    *,
+    batch_size,
+    epochs,
+    learning_rate,
+    patience,
+    seed,
+    progress,
+):
+    """Train ``network`` with Adam and the summed cross-entropies through :func:`cbrec_lab.train.fit`."""
+    from .train import fit
+
+    train = _Batches(x, targets, train_index, batch_size=batch_size, shuffle=True, seed=seed)
     validation = (
-        _Batches(x, targets, validation_index, batch_size=batch_size, shuffle=False, seed=int(seed))
-        if len(validation_index) else None
+        _Batches(x, targets, validation_index, batch_size=batch_size, shuffle=False, seed=seed)
+        if len(validation_index)
+        else None
     )
-    history = fit(
+    return fit(
         network,
         train,
         loss={key: "sparse_categorical_crossentropy" for key in keys.values()},
         metrics={key: ["accuracy"] for key in keys.values()},
-        epochs=int(epochs),
+        epochs=epochs,
         validation=validation,
-        optimizer=keras.optimizers.Adam(float(learning_rate)),
+        optimizer=keras.optimizers.Adam(learning_rate),
         patience=patience,
-        seed=int(seed),
-        progress=int(progress),
+        seed=seed,
+        progress=progress,
     )
 
-    def accuracy(index: np.ndarray) -> dict[str, float]:
-        if len(index) == 0:
-            return {name: float("nan") for name in keys}
-        probabilities = _predict_arrays(network, x[index], 128)
-        return {
-            name: float(np.mean(probabilities[key].argmax(axis=1) == targets[key][index])) for name, key in keys.items()
-        }
 
-    return FineTuned(
-        mode=mode,
-        unfreeze_from=unfreeze_from if mode == "deep" else None,
-        classes=classes,
-        frozen=frozen,
-        embedder=embedder,
-        embedding_model=embedding_model,
-        model=network,
-        output_keys=keys,
-        history=history,
-        train_accuracy=accuracy(train_index),
-        validation_accuracy=accuracy(validation_index),
-        train_index=train_index,
-        validation_index=validation_index,
-        input_size=size,
-    )
+def _head_accuracy(network, x, targets, keys, index: np.ndarray) -> dict[str, float]:
+    """Each head's accuracy on the items at ``index``, dropout off (NaN for every head when there are none)."""
+    if len(index) == 0:
+        return {name: float("nan") for name in keys}
+    probabilities = _predict_arrays(network, x[index], 128)
+    return {
+        name: float(np.mean(probabilities[key].argmax(axis=1) == targets[key][index])) for name, key in keys.items()
+    }

@@ -23,12 +23,12 @@ song — :func:`cbrec_lab.metrics.hit_rate_at_k`, averaged over the inputs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy.spatial.distance import cdist
 
+from .checks import positive_int
 from .exceptions import ParameterError
 
 __all__ = [
@@ -43,12 +43,6 @@ __all__ = [
     "hit_rates",
     "hit_rate_table",
 ]
-
-
-def _positive_int(value, *, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _matrix(values, *, name: str) -> np.ndarray:
@@ -106,7 +100,7 @@ def nearest_images(query_descriptors, image_descriptors, *, k: int = 5, exclude=
     x = _matrix(image_descriptors, name="image_descriptors")
     if q.shape[1] != x.shape[1]:
         raise ParameterError(f"descriptors of length {q.shape[1]} and {x.shape[1]}: use the same backbone for both.")
-    k = _positive_int(k, name="k")
+    k = positive_int(k, name="k")
     distance = cdist(q, x)
     available = len(x)
     if exclude is not None:
@@ -187,7 +181,7 @@ def three_stage_lists(retrieved, song_scores, *, per_image: int = 2, tie_break=N
         raise ParameterError(f"retrieved must be a 2-D integer array (queries × images), got {retrieved.shape}.")
     if retrieved.size and (retrieved.min() < 0 or retrieved.max() >= scores.shape[0]):
         raise ParameterError(f"retrieved holds image indices outside [0, {scores.shape[0]}).")
-    per_image = _positive_int(per_image, name="per_image")
+    per_image = positive_int(per_image, name="per_image")
     n_queries, depth = retrieved.shape
     n_songs = scores.shape[1]
     if depth * per_image > n_songs:
@@ -204,7 +198,7 @@ def three_stage_lists(retrieved, song_scores, *, per_image: int = 2, tie_break=N
     for r in range(depth):  # one stage per retrieved image (5), each vectorised over the queries
         s = np.where(taken, -np.inf, scores[retrieved[:, r]])  # songs already in the list sort last
         best = np.lexsort((index, second, -s), axis=1)[:, :per_image]
-        lists[:, r * per_image:(r + 1) * per_image] = best
+        lists[:, r * per_image : (r + 1) * per_image] = best
         taken[np.arange(n_queries)[:, None], best] = True
     return lists
 
@@ -214,7 +208,7 @@ def popular_list(popularity, n_queries: int, *, k: int = 10) -> np.ndarray:
     pop = np.asarray(popularity, dtype=np.float64)
     if pop.ndim != 1 or pop.size < k or not np.isfinite(pop).all():
         raise ParameterError(f"popularity must be a finite 1-D array of at least k={k} songs, got shape {pop.shape}.")
-    n_queries = _positive_int(n_queries, name="n_queries")
+    n_queries = positive_int(n_queries, name="n_queries")
     top = np.lexsort((np.arange(pop.size), -pop))[:k]
     return np.repeat(top[None, :], n_queries, axis=0)
 
@@ -237,8 +231,9 @@ def word_forms(word: str) -> set[str]:
     return forms
 
 
-def keyword_ground_truth(query_keywords: Sequence[str], song_words: Sequence[Sequence[str]],
-                         related: Mapping[str, Sequence[str]]) -> np.ndarray:
+def keyword_ground_truth(
+    query_keywords: Sequence[str], song_words: Sequence[Sequence[str]], related: Mapping[str, Sequence[str]]
+) -> np.ndarray:
     """Relevant songs per query: the songs with any of the words related to the query image's keyword.
 
     A song word matches a related word when they are equal or when one of the song word's
@@ -300,7 +295,11 @@ def hit_rate_table(lists: Mapping[str, np.ndarray], relevant: Mapping[int, np.nd
     """
     if not lists or not relevant:
         raise ParameterError("hit_rate_table needs at least one model and one ground truth.")
-    table = pd.DataFrame({model: {n: float(np.nanmean(hit_rates(lst, rel))) for n, rel in relevant.items()}
-                          for model, lst in lists.items()})
+    table = pd.DataFrame(
+        {
+            model: {n: float(np.nanmean(hit_rates(lst, rel))) for n, rel in relevant.items()}
+            for model, lst in lists.items()
+        }
+    )
     table.index.name = "n"
     return table

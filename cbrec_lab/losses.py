@@ -23,6 +23,9 @@ in float32 whatever the prediction dtype (mixed-precision float16 outputs are ca
 registered with Keras's serialisation under the package ``"cbrec_lab"``, so a saved model that uses one of
 them loads again once this module is imported.
 
+:func:`direction_spread` measures what the choice between COS and MCOS does to the predictions: how spread out
+their directions are (0 when every song gets the same direction, a collapse).
+
 References
 ----------
 1. van den Oord, A., Dieleman, S., & Schrauwen, B. (2013). Deep content-based music recommendation.
@@ -38,6 +41,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .checks import positive_int
 from .config import import_keras
 from .exceptions import ParameterError
 
@@ -45,7 +49,16 @@ keras = import_keras()
 ops = keras.ops
 
 __all__ = [
-    "EPSILON", "CosineLoss", "MCOSLoss", "WPELoss", "wpe_targets", "BPRLoss", "bpr_loss", "LOSSES", "get",
+    "EPSILON",
+    "CosineLoss",
+    "MCOSLoss",
+    "direction_spread",
+    "WPELoss",
+    "wpe_targets",
+    "BPRLoss",
+    "bpr_loss",
+    "LOSSES",
+    "get",
 ]
 
 #: Floor of a vector's norm when it is normalised, and guard added to the MCOS denominator.
@@ -179,6 +192,51 @@ class MCOSLoss(keras.losses.Loss):
         return {**super().get_config(), "numerator": self.numerator}
 
 
+def direction_spread(vectors) -> float:
+    """How spread out the directions of some vectors are: ``1 − ‖(1/n) Σ_i v_i / ‖v_i‖‖``.
+
+    The diagnostic of the collapse that :class:`CosineLoss` invites and :class:`MCOSLoss` counters: it lives
+    next to the two losses, because it measures the effect of choosing between them (lesson 04 compares the
+    spread of the predicted latent factors with that of the true WMF factors).
+
+    The mean of the unit vectors has length 1 when every vector points the same way (a *collapse*: cosine
+    similarity then ranks every item the same for everyone) and length near 0 when directions are spread
+    evenly, so the spread runs from 0 (collapsed) to 1. Computed in numpy (float64), not in ``keras.ops``: it
+    is read off predictions after training, never differentiated.
+
+    Parameters
+    ----------
+    vectors : array-like [shape=(n, d)]
+        At least one non-zero row; zero rows are not allowed (they have no direction).
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Raises
+    ------
+    ParameterError
+        Not a finite 2-D array with at least one row, or a zero row.
+
+    Examples
+    --------
+    >>> direction_spread([[1.0, 0.0], [2.0, 0.0]])
+    0.0
+    >>> round(direction_spread([[1.0, 0.0], [-1.0, 0.0]]), 6)
+    1.0
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or len(vectors) == 0 or not np.isfinite(vectors).all():
+        raise ParameterError(f"direction_spread needs a finite (n, d) array with n ≥ 1, got shape {vectors.shape}.")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        rows = np.flatnonzero(norms[:, 0] == 0)
+        raise ParameterError(
+            f"direction_spread: zero vectors have no direction (rows {rows[:10].tolist()}); drop or replace them first."
+        )
+    return float(1.0 - np.linalg.norm((vectors / norms).mean(axis=0)))
+
+
 @keras.saving.register_keras_serializable(package="cbrec_lab")
 class WPELoss(keras.losses.Loss):
     """Weighted prediction error: the WMF objective of one song with the user factors held fixed.
@@ -226,12 +284,11 @@ class WPELoss(keras.losses.Loss):
         reduction: str = "sum_over_batch_size",
         dtype=None,
     ):
-        if isinstance(factors, bool) or not isinstance(factors, (int, np.integer)) or factors < 1:
-            raise ParameterError(f"WPE factors must be a positive integer, got {factors!r}.")
+        factors = positive_int(factors, name="factors")
         if isinstance(scale, bool) or not isinstance(scale, (int, float, np.number)) or not 0 < scale < np.inf:
             raise ParameterError(f"WPE scale must be a positive finite number (e.g. n_users), got {scale!r}.")
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.factors = int(factors)
+        self.factors = factors
         self.scale = float(scale)
 
     def call(self, y_true, y_pred):
@@ -243,9 +300,7 @@ class WPELoss(keras.losses.Loss):
                 f"got shape {tuple(y_true.shape)}."
             )
         if y_pred.shape[-1] is not None and y_pred.shape[-1] != d:
-            raise ParameterError(
-                f"WPE predictions must have factors={d} columns, got shape {tuple(y_pred.shape)}."
-            )
+            raise ParameterError(f"WPE predictions must have factors={d} columns, got shape {tuple(y_pred.shape)}.")
         y_true, y = _float32(y_true, y_pred)
         a = ops.reshape(y_true[:, : d * d], (-1, d, d))
         b = y_true[:, d * d : d * d + d]
@@ -291,14 +346,11 @@ def wpe_targets(user_factors, confidence, *, max_elements: int = 50_000_000) -> 
         raise ParameterError(f"user_factors must be a non-empty 2-D (n_users, d) array, got shape {x.shape}.")
     if not np.isfinite(x).all():
         raise ParameterError("user_factors must be finite (found NaN or infinity).")
-    if isinstance(max_elements, bool) or not isinstance(max_elements, (int, np.integer)) or max_elements < 1:
-        raise ParameterError(f"max_elements must be a positive integer, got {max_elements!r}.")
+    max_elements = positive_int(max_elements, name="max_elements")
     if not sp.issparse(confidence):
         confidence = np.asarray(confidence)
         if confidence.ndim != 2:
-            raise ParameterError(
-                f"confidence must be a 2-D (n_users, n_items) matrix, got shape {confidence.shape}."
-            )
+            raise ParameterError(f"confidence must be a 2-D (n_users, n_items) matrix, got shape {confidence.shape}.")
     c = sp.csr_matrix(confidence, dtype=np.float64, copy=True)
     if c.shape[0] != x.shape[0]:
         raise ParameterError(
@@ -315,7 +367,7 @@ def wpe_targets(user_factors, confidence, *, max_elements: int = 50_000_000) -> 
     extra = c.copy()
     extra.data -= 1.0  # c_ui − 1: what an observed pair adds to the XᵀX shared by all items
     a = np.broadcast_to((x.T @ x).ravel(), (c.shape[1], d * d)).copy()
-    rows = max(1, int(max_elements) // (d * d))
+    rows = max(1, max_elements // (d * d))
     for start in range(0, n_users, rows):  # chunks of users bound the outer-product block
         block = x[start : start + rows]
         outer = (block[:, :, None] * block[:, None, :]).reshape(len(block), d * d)
@@ -347,7 +399,7 @@ class BPRLoss(keras.losses.Loss):
         loss_b = −ln σ(x̂_uij) = ln(1 + exp(−x̂_uij)) = softplus(−x̂_uij),   x̂_uij = x̂_ui − x̂_uj
 
     where ``y_pred`` holds the differences ``x̂_uij`` of a batch of triplets (user ``u``, positive ``i``,
-    sampled negative ``j``), as returned by the models of :mod:`cbrec_lab.models.ranking`; ``y_true`` is a
+    sampled negative ``j``), as returned by the models of :mod:`cbrec_lab.models.pairwise`; ``y_true`` is a
     dummy and is ignored. Keras's default ``"sum_over_batch_size"`` reduction gives the batch mean. The
     ``−λ‖Θ‖²`` part of BPR-OPT is not in the loss: the ranking models add it themselves.
 

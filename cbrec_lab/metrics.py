@@ -7,7 +7,7 @@ Write ``rel_i = 1`` when the item at position ``i`` (1-based) of the list is in 
 Conventions (the same in the per-user functions and in :func:`evaluate_rankings`)
 ----------------------------------------------------------------------------------
 - **Ties** between equal scores are broken by the lower item index, so a ranking never depends on the sort
-  algorithm or the platform (:func:`rank_items`).
+  algorithm or the platform (:func:`~cbrec_lab.ranking.rank_items`).
 - **Excluded** items (typically the user's training items) are never ranked, never recommended and never
   counted: a relevant item that is also excluded is dropped from ``R``.
 - A list **shorter than k** (fewer candidates than ``k``) counts the missing positions as non-relevant:
@@ -58,11 +58,12 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import rankdata
 
+from . import ranking
+from .checks import item_indices, item_mask, positive_int, score_array, user_item_mask
 from .exceptions import ParameterError
 
 __all__ = [
     "METRICS",
-    "rank_items",
     "precision_at_k",
     "recall_at_k",
     "f1_at_k",
@@ -73,7 +74,6 @@ __all__ = [
     "auc",
     "evaluate_rankings",
     "summarise",
-    "direction_spread",
     "PAIRWISE_METRICS",
     "distinct_values",
     "mean_pairwise_distance",
@@ -85,33 +85,6 @@ METRICS = ("precision", "recall", "f1", "hit_rate", "ndcg", "mrr", "map", "auc")
 
 
 # --------------------------------------------------------------------------------------------- validation
-def _check_k(k, *, name: str = "k") -> int:
-    """Return ``k`` as an int, or raise unless it is a positive integer."""
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {k!r}.")
-    return int(k)
-
-
-def _check_scores(scores, *, ndim: int) -> np.ndarray:
-    """Scores as a float64 array of the given number of dimensions, without NaN."""
-    if sp.issparse(scores):
-        raise ParameterError("scores must be a dense numpy array, got a scipy.sparse matrix: use scores.toarray().")
-    scores = np.asarray(scores)
-    if scores.ndim != ndim or scores.shape[-1] == 0:
-        shape = "(n_items,)" if ndim == 1 else "(n_users, n_items)"
-        raise ParameterError(f"scores must be a non-empty array of shape {shape}, got shape {scores.shape}.")
-    if not (np.issubdtype(scores.dtype, np.number) or scores.dtype == bool) or np.iscomplexobj(scores):
-        raise ParameterError(f"scores must be real numbers, got dtype {scores.dtype}.")
-    scores = scores.astype(np.float64, copy=False)
-    if ndim == 1 and np.isnan(scores).any():
-        bad = np.flatnonzero(np.isnan(scores))
-        raise ParameterError(
-            f"scores contain NaN at item(s) {bad[:10].tolist()}: a NaN cannot be ranked; "
-            "replace it (e.g. with -inf) before ranking."
-        )
-    return scores
-
-
 def _check_no_nan_rows(batch: np.ndarray, start: int) -> None:
     nan = np.isnan(batch)
     if nan.any():
@@ -120,48 +93,6 @@ def _check_no_nan_rows(batch: np.ndarray, start: int) -> None:
             f"scores contain NaN (first at user {start + user}, item {item}, {int(nan.sum())} in total): "
             "a NaN cannot be ranked; replace it (e.g. with -inf) before evaluating."
         )
-
-
-def _as_indices(values, *, name: str) -> np.ndarray:
-    """Sorted unique non-negative item indices from a set, a list, an index array or a boolean mask."""
-    if isinstance(values, (set, frozenset)):
-        values = sorted(values)
-    array = np.asarray(values)
-    if array.dtype == bool:
-        if array.ndim != 1:
-            raise ParameterError(f"{name} as a boolean mask must be 1-D, got shape {array.shape}.")
-        return np.flatnonzero(array)
-    array = array.ravel() if array.ndim == 0 else array
-    if array.ndim != 1:
-        raise ParameterError(f"{name} must be a 1-D collection of item indices, got shape {array.shape}.")
-    if array.size == 0:
-        return np.empty(0, dtype=np.int64)
-    if not np.issubdtype(array.dtype, np.integer):
-        raise ParameterError(f"{name} must hold integer item indices, got dtype {array.dtype}: {array[:10]!r}.")
-    if array.min() < 0:
-        raise ParameterError(f"{name} must hold non-negative item indices, got {int(array.min())}.")
-    return np.unique(array.astype(np.int64))
-
-
-def _as_mask(values, n_items: int, *, name: str) -> np.ndarray:
-    """A boolean mask of length ``n_items`` from indices or a mask (``None`` → nothing marked)."""
-    mask = np.zeros(n_items, dtype=bool)
-    if values is None:
-        return mask
-    array = np.asarray(sorted(values) if isinstance(values, (set, frozenset)) else values)
-    if array.dtype == bool:
-        if array.shape != (n_items,):
-            raise ParameterError(
-                f"{name} as a boolean mask must have one entry per item, shape ({n_items},), got shape {array.shape}."
-            )
-        return array.copy()
-    indices = _as_indices(array, name=name)
-    if indices.size and indices[-1] >= n_items:
-        raise ParameterError(
-            f"{name} holds item index {indices[-1]}, but there are only {n_items} items (0–{n_items - 1})."
-        )
-    mask[indices] = True
-    return mask
 
 
 def _check_ranked(ranked) -> np.ndarray:
@@ -184,96 +115,13 @@ def _check_ranked(ranked) -> np.ndarray:
 def _hits(ranked, relevant, k: int) -> tuple[np.ndarray, int]:
     """``rel_i`` for the first ``min(k, len(ranked))`` positions, and ``|R|``."""
     ranked = _check_ranked(ranked)
-    relevant = _as_indices(relevant, name="relevant")
+    relevant = item_indices(relevant, name="relevant")
     return np.isin(ranked[:k], relevant), relevant.size
 
 
 def _discounts(n: int) -> np.ndarray:
     """DCG position discounts ``1 / log2(i + 1)`` for ``i = 1 … n``."""
     return 1.0 / np.log2(np.arange(2, n + 2, dtype=np.float64))
-
-
-# ------------------------------------------------------------------------------------------------ ranking
-def rank_items(scores, *, k: int | None = None, exclude=None) -> np.ndarray:
-    """Indices of one user's top-``k`` items, best first, ties broken by the lower item index.
-
-    Items are sorted by decreasing score; among equal scores the item with the smaller index comes first,
-    so the result is the same on every platform. The top ``k`` are found by partition (``O(n)``) and only
-    they are sorted.
-
-    Parameters
-    ----------
-    scores : np.ndarray [shape=(n_items,)]
-        Real scores, higher is better. ``±inf`` are allowed; NaN is rejected.
-    k : int > 0 or None
-        Length of the list; ``None`` ranks every candidate. A ``k`` larger than the number of candidates
-        returns all of them.
-    exclude : array of int, set of int, or np.ndarray [shape=(n_items,), dtype=bool], optional
-        Items never returned (e.g. those the user already has).
-
-    Returns
-    -------
-    np.ndarray [shape=(min(k, n_candidates),), dtype=int64]
-
-    Raises
-    ------
-    ParameterError
-        Scores not 1-D or containing NaN, ``k`` not a positive integer, exclusion out of range.
-
-    Examples
-    --------
-    >>> rank_items(np.array([0.2, 0.9, 0.9, 0.1]), k=3)
-    array([1, 2, 0])
-    >>> rank_items(np.array([0.2, 0.9, 0.9, 0.1]), exclude=[1])
-    array([2, 0, 3])
-    """
-    scores = _check_scores(scores, ndim=1)
-    excluded = _as_mask(exclude, scores.size, name="exclude")
-    if k is None:
-        candidates = np.flatnonzero(~excluded)
-        return candidates[np.lexsort((candidates, -scores[candidates]))]
-    k = _check_k(k)
-    top, valid = _top_k(scores[None, :], excluded[None, :] if excluded.any() else None, min(k, scores.size))
-    return top[0][valid[0]]
-
-
-def _top_k(scores: np.ndarray, excluded: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` item indices of every row, best first, ties by index, excluded items last.
-
-    Returns ``(top, valid)``, both of shape ``(n_rows, k)``: ``valid`` is False where a row has fewer than
-    ``k`` candidates and the position is filled by an excluded item (which must not be counted).
-    """
-    n_rows, n_items = scores.shape
-    keys = scores if excluded is None else np.where(excluded, -np.inf, scores)
-    if k < n_items:
-        kth = -np.partition(-keys, k - 1, axis=1)[:, k - 1 : k]  # the k-th largest key of every row
-        chosen = keys > kth
-        tied = keys == kth
-        if excluded is not None:
-            tied &= ~excluded
-        need = k - chosen.sum(axis=1)
-        # Rows with more ties at the k-th value than places left keep the tied items of lowest index.
-        crowded = np.flatnonzero(tied.sum(axis=1) > need)
-        if crowded.size:
-            tied[crowded] &= np.cumsum(tied[crowded], axis=1, dtype=np.int32) <= need[crowded, None]
-        chosen |= tied
-        if excluded is not None:
-            short = k - chosen.sum(axis=1)  # > 0 only for rows with fewer than k candidates
-            if short.any():
-                rows = np.flatnonzero(short)
-                chosen[rows] |= excluded[rows] & (
-                    np.cumsum(excluded[rows], axis=1, dtype=np.int32) <= short[rows, None]
-                )
-        columns = np.nonzero(chosen)[1].reshape(n_rows, k)
-    else:
-        columns = np.broadcast_to(np.arange(n_items), (n_rows, n_items))
-    values = np.take_along_axis(keys, columns, axis=1)
-    if excluded is None:
-        out = np.zeros(columns.shape, dtype=bool)
-    else:
-        out = np.take_along_axis(excluded, columns, axis=1)
-    order = np.lexsort((columns, -values, out), axis=1)  # excluded last, then score down, then index up
-    return np.take_along_axis(columns, order, axis=1), ~np.take_along_axis(out, order, axis=1)
 
 
 # --------------------------------------------------------------------------------------- per-user metrics
@@ -285,7 +133,7 @@ def precision_at_k(ranked, relevant, *, k: int) -> float:
     Parameters
     ----------
     ranked : np.ndarray [shape=(n,), dtype=int]
-        The recommendation list, best first (e.g. from :func:`rank_items`); each item at most once.
+        The recommendation list, best first (e.g. from :func:`~cbrec_lab.ranking.rank_items`); each item at most once.
     relevant : array of int, set of int, or boolean mask
         The user's relevant items ``R``.
     k : int > 0
@@ -301,7 +149,7 @@ def precision_at_k(ranked, relevant, *, k: int) -> float:
     >>> precision_at_k([3, 1, 4, 0, 2], {1, 2}, k=2)
     0.5
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     return float("nan") if n_relevant == 0 else float(hits.sum() / k)
 
@@ -318,7 +166,7 @@ def recall_at_k(ranked, relevant, *, k: int) -> float:
     >>> recall_at_k([3, 1, 4, 0, 2], {1, 2}, k=2)
     0.5
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     return float("nan") if n_relevant == 0 else float(hits.sum() / n_relevant)
 
@@ -330,7 +178,7 @@ def f1_at_k(ranked, relevant, *, k: int) -> float:
 
     Parameters and conventions as in :func:`precision_at_k`. NaN when ``R`` is empty.
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     if n_relevant == 0:
         return float("nan")
@@ -345,7 +193,7 @@ def hit_rate_at_k(ranked, relevant, *, k: int) -> float:
 
     Parameters and conventions as in :func:`precision_at_k`. NaN when ``R`` is empty.
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     return float("nan") if n_relevant == 0 else float(hits.any())
 
@@ -368,7 +216,7 @@ def ndcg_at_k(ranked, relevant, *, k: int) -> float:
     >>> round(ndcg_at_k([3, 1, 4, 0, 2], {1, 2}, k=5), 6)  # (1/log2 3 + 1/log2 6) / (1 + 1/log2 3)
     0.624051
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     if n_relevant == 0:
         return float("nan")
@@ -401,7 +249,7 @@ def reciprocal_rank(ranked, relevant, *, k: int | None = None) -> float:
     0.5
     """
     if k is not None:
-        k = _check_k(k)
+        k = positive_int(k, name="k")
     ranked = _check_ranked(ranked)
     hits, n_relevant = _hits(ranked, relevant, ranked.size if k is None else k)
     if n_relevant == 0:
@@ -424,7 +272,7 @@ def average_precision_at_k(ranked, relevant, *, k: int) -> float:
     >>> average_precision_at_k([3, 1, 4, 0, 2], {1, 2}, k=5)  # (1/2 + 2/5) / 2
     0.45
     """
-    k = _check_k(k)
+    k = positive_int(k, name="k")
     hits, n_relevant = _hits(ranked, relevant, k)
     if n_relevant == 0:
         return float("nan")
@@ -461,9 +309,9 @@ def auc(scores, relevant, *, exclude=None) -> float:
     >>> auc(np.array([0.9, 0.5, 0.5, 0.1]), {0, 1})  # pairs (0,2) (0,3) (1,2) (1,3): (1 + 1 + 1/2 + 1) / 4
     0.875
     """
-    scores = _check_scores(scores, ndim=1)
-    excluded = _as_mask(exclude, scores.size, name="exclude")
-    positive = _as_mask(relevant, scores.size, name="relevant")[~excluded]
+    scores = score_array(scores, ndim=1)
+    excluded = item_mask(exclude, scores.size, name="exclude")
+    positive = item_mask(relevant, scores.size, name="relevant")[~excluded]
     n_positive = int(positive.sum())
     n_negative = positive.size - n_positive
     if n_positive == 0 or n_negative == 0:
@@ -473,37 +321,6 @@ def auc(scores, relevant, *, exclude=None) -> float:
 
 
 # ------------------------------------------------------------------------------------ batch evaluation
-def _as_user_item_mask(matrix, shape: tuple[int, int], *, name: str):
-    """A users × items relevance/exclusion matrix as CSR (sparse input) or a boolean array (dense input).
-
-    Non-zero entries mark items; NaN is refused rather than counted (``NaN != 0`` is true).
-    """
-    if sp.issparse(matrix):
-        if matrix.shape != shape:
-            raise ParameterError(f"{name} must have the shape of scores {shape}, got shape {matrix.shape}.")
-        matrix = sp.csr_matrix(matrix, copy=True)
-        matrix.eliminate_zeros()
-        if np.issubdtype(matrix.dtype, np.inexact) and np.isnan(matrix.data).any():
-            first = int(np.argmax(np.isnan(matrix.data)))
-            user = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
-            _refuse_nan(name, int(np.isnan(matrix.data).sum()), user, int(matrix.indices[first]))
-        return matrix
-    array = np.asarray(matrix)
-    if array.shape != shape:
-        raise ParameterError(f"{name} must have the shape of scores {shape}, got shape {array.shape}.")
-    if np.issubdtype(array.dtype, np.inexact) and np.isnan(array).any():
-        user, item = np.argwhere(np.isnan(array))[0]
-        _refuse_nan(name, int(np.isnan(array).sum()), int(user), int(item))
-    return array != 0
-
-
-def _refuse_nan(name: str, count: int, user: int, item: int) -> None:
-    raise ParameterError(
-        f"{name} holds NaN ({count} in total, the first at user {user}, item {item}); NaN is neither relevant "
-        "nor irrelevant. Mark each entry 0 or 1 (or a positive count), e.g. with np.nan_to_num, before evaluating."
-    )
-
-
 def _dense_rows(matrix, start: int, stop: int) -> np.ndarray:
     if sp.issparse(matrix):
         return matrix[start:stop].toarray() != 0
@@ -514,7 +331,7 @@ def _check_ks(k) -> tuple[int, ...]:
     ks = (k,) if isinstance(k, Integral) or not isinstance(k, Iterable) else tuple(k)
     if not ks:
         raise ParameterError("k must be a positive integer or a non-empty sequence of them, got an empty sequence.")
-    return tuple(dict.fromkeys(_check_k(value) for value in ks))
+    return tuple(dict.fromkeys(positive_int(value, name="k") for value in ks))
 
 
 def _check_metrics(metrics) -> tuple[str, ...]:
@@ -536,9 +353,9 @@ def evaluate_rankings(
 ) -> pd.DataFrame:
     """Every ranking metric for every user at once, from a users × items score matrix.
 
-    Each user's non-excluded items are ranked once, at the largest ``k`` (partition, then a sort of the top
-    with ties broken by the lower item index, as :func:`rank_items`); every metric at every ``k`` is read
-    off that one list. Users are processed in batches of ``batch_users`` rows, and the ranking and the
+    Each user's non-excluded items are ranked once, at the largest ``k``, by :func:`cbrec_lab.ranking.top_k`
+    (partition, then a sort of the top with ties broken by the lower item index); every metric at every ``k``
+    is read off that one list. Users are processed in batches of ``batch_users`` rows, and the ranking and the
     ranking metrics use array operations over the whole batch (no loop over users). AUC sorts the batch in one
     call and reads each user's average ranks of the relevant items by binary search (a short loop per user).
     Excluded items get the score ``-inf``, never enter a list and are dropped from the relevant items.
@@ -588,13 +405,13 @@ def evaluate_rankings(
     >>> frame["auc"].tolist()
     [0.5, 0.0]
     """
-    scores = _check_scores(scores, ndim=2)
+    scores = score_array(scores, ndim=2)
     n_users, n_items = scores.shape
-    relevant = _as_user_item_mask(relevant, scores.shape, name="relevant")
-    exclude = None if exclude is None else _as_user_item_mask(exclude, scores.shape, name="exclude")
+    relevant = user_item_mask(relevant, scores.shape, name="relevant")
+    exclude = None if exclude is None else user_item_mask(exclude, scores.shape, name="exclude")
     ks = _check_ks(k)
     metrics = _check_metrics(metrics)
-    batch_users = _check_k(batch_users, name="batch_users")
+    batch_users = positive_int(batch_users, name="batch_users")
 
     ranking_metrics = [m for m in metrics if m != "auc"]
     columns = {f"{m}@{kk}": np.full(n_users, np.nan) for m in ranking_metrics for kk in ks}
@@ -621,8 +438,9 @@ def evaluate_rankings(
         has_relevant = n_relevant > 0
 
         if ranking_metrics:
-            top, valid = _top_k(batch, excluded, depth)
-            hits = np.take_along_axis(positive, top, axis=1) & valid
+            top = ranking.top_k(batch, depth, exclude=excluded)
+            valid = top >= 0  # False where a user has fewer than `depth` candidates
+            hits = np.take_along_axis(positive, np.maximum(top, 0), axis=1) & valid
             found = np.cumsum(hits, axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 precisions_at_i = found / np.arange(1, depth + 1)
@@ -723,39 +541,6 @@ def summarise(per_user: pd.DataFrame) -> pd.Series:
     return pd.concat([means, counts]).rename("mean")
 
 
-def direction_spread(vectors) -> float:
-    """How spread out the directions of some vectors are: ``1 − ‖(1/n) Σ_i v_i / ‖v_i‖‖``.
-
-    The mean of the unit vectors has length 1 when every vector points the same way (a *collapse*: cosine
-    similarity then ranks every item the same for everyone) and length near 0 when directions are spread
-    evenly, so the spread runs from 0 (collapsed) to 1. Used to compare predicted latent factors with the
-    true ones (lesson 04: the cosine loss shrinks the spread, MCOS keeps it).
-
-    Parameters
-    ----------
-    vectors : array-like [shape=(n, d)]
-        At least one non-zero row; zero rows are not allowed (they have no direction).
-
-    Returns
-    -------
-    float in [0, 1]
-
-    Examples
-    --------
-    >>> direction_spread([[1.0, 0.0], [2.0, 0.0]])
-    0.0
-    >>> round(direction_spread([[1.0, 0.0], [-1.0, 0.0]]), 6)
-    1.0
-    """
-    vectors = np.asarray(vectors, dtype=np.float64)
-    if vectors.ndim != 2 or len(vectors) == 0 or not np.isfinite(vectors).all():
-        raise ParameterError(f"direction_spread needs a finite (n, d) array with n ≥ 1, got shape {vectors.shape}.")
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    if np.any(norms == 0):
-        raise ParameterError("direction_spread: zero vectors have no direction; drop or replace them first.")
-    return float(1.0 - np.linalg.norm((vectors / norms).mean(axis=0)))
-
-
 # ------------------------------------------------------------------------------------ list diversity
 # Diversity of one recommendation list (Messina et al. 2019 [6]; Ziegler et al. 2005 [7]): see the module docstring.
 
@@ -827,13 +612,15 @@ def _item_value_indicator(labels, *, name: str) -> sp.csr_matrix:
     set_valued = [_is_collection(entry) for entry in entries]
     if any(set_valued):
         missing = [_is_missing(entry) for entry in entries]
-        bad = [i for i, (s, m) in enumerate(zip(set_valued, missing)) if not (s or m)]
+        bad = [i for i, (s, m) in enumerate(zip(set_valued, missing, strict=True)) if not (s or m)]
         if bad:
             raise ParameterError(
                 f"{name} mixes sets and single labels: entry {bad[0]} is {entries[bad[0]]!r}. Give every item a "
                 "set (or list) of labels, e.g. 'red;blue'.split(';'), and None or an empty set for no label."
             )
-        lists = [[] if m else [v for v in entry if not _is_missing(v)] for entry, m in zip(entries, missing)]
+        lists = [
+            [] if m else [v for v in entry if not _is_missing(v)] for entry, m in zip(entries, missing, strict=True)
+        ]
         lengths = np.fromiter((len(values) for values in lists), dtype=np.int64, count=n_items)
         flat = [v for values in lists for v in values]
     else:
@@ -855,9 +642,7 @@ def _item_value_indicator(labels, *, name: str) -> sp.csr_matrix:
 def _list_matrix(top_k: np.ndarray, valid: np.ndarray, n_items: int) -> sp.csr_matrix:
     """Users × items 0/1 CSR matrix of the items in every list."""
     users = np.broadcast_to(np.arange(top_k.shape[0])[:, None], top_k.shape)[valid]
-    return sp.csr_matrix(
-        (np.ones(users.size, dtype=np.int64), (users, top_k[valid])), shape=(top_k.shape[0], n_items)
-    )
+    return sp.csr_matrix((np.ones(users.size, dtype=np.int64), (users, top_k[valid])), shape=(top_k.shape[0], n_items))
 
 
 def distinct_values(top_k, labels) -> np.ndarray:
@@ -880,8 +665,8 @@ def distinct_values(top_k, labels) -> np.ndarray:
     Parameters
     ----------
     top_k : np.ndarray [shape=(n_users, k), dtype=int]
-        Every user's list of item indices (e.g. the first ``k`` of :func:`rank_items`), each item at most
-        once; shorter lists are padded with ``-1``, which is ignored wherever it stands.
+        Every user's list of item indices (e.g. :func:`cbrec_lab.ranking.top_k`), each item at most once;
+        shorter lists are padded with ``-1``, which is ignored wherever it stands.
     labels : sequence [length n_items]
         Either one hashable label per item (strings, numbers), or one collection (set, list, tuple) of labels
         per item — split strings like ``"red;blue"`` first. Missing labels (``None``, NaN; in the set case

@@ -17,9 +17,14 @@ Methods (numbering of the paper's section 4)
 - **CNN / HVF** (:func:`content_scores`): cosine similarity of visual feature vectors — learned (CNN
   embeddings) or hand-crafted (attractiveness, LBP) — aggregated over the profile by maximum, average or the
   average of the top ``K``.
-- **Hybrid** (:func:`hybrid_scores`, :func:`tune_hybrid_weights`): a weighted sum of per-case min–max
+- **Hybrid** (:func:`hybrid_scores`, :class:`HybridRecommender`): a weighted sum of per-case min–max
   normalised scores, with the weights chosen on validation cases.
 - Baselines: :func:`random_scores`, :func:`most_popular_scores`.
+
+The content scorer and the hybrid also come as :class:`cbrec_lab.recommender.Recommender` s, to be fitted once
+and asked for any users and items: :class:`ContentRecommender` (item features, the users' items seen in
+``fit``) and :class:`HybridRecommender` (a weighted sum of fitted recommenders). Hybrid weights are tuned on
+validation cases by :func:`cbrec_lab.evaluation.tune_hybrid_weights`.
 
 References
 ----------
@@ -32,18 +37,16 @@ References
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .evaluation import ReplayCases, evaluate_replay
+from .checks import positive_int
 from .exceptions import ParameterError
-from .metrics import METRICS
+from .recommender import Recommender
 
 __all__ = [
     "AGGREGATIONS",
@@ -57,8 +60,8 @@ __all__ = [
     "NORMALISATIONS",
     "normalise_scores",
     "hybrid_scores",
-    "HybridTuning",
-    "tune_hybrid_weights",
+    "ContentRecommender",
+    "HybridRecommender",
 ]
 
 #: Aggregations of :func:`content_scores`.
@@ -69,12 +72,6 @@ _CHUNK_ELEMENTS = 1 << 22
 
 
 # --------------------------------------------------------------------------------------------- validation
-def _positive_int(value, *, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def _binary_profile(profile, *, name: str = "profile") -> sp.csr_matrix:
     """A cases × items matrix as CSR of ones (non-zero entries mark the items)."""
     if sp.issparse(profile):
@@ -159,9 +156,11 @@ def attribute_matrix(attribute_values, *, sep: str | None = ";") -> tuple[sp.csr
         prefix = False
     if not columns:
         raise ParameterError("attribute_values has no attribute (an empty DataFrame or mapping); give at least one.")
-    lengths = {name: len(values) for name, values in columns.items()} if all(
-        hasattr(values, "__len__") and not isinstance(values, str) for values in columns.values()
-    ) else None
+    lengths = (
+        {name: len(values) for name, values in columns.items()}
+        if all(hasattr(values, "__len__") and not isinstance(values, str) for values in columns.values())
+        else None
+    )
     if lengths is None:
         raise ParameterError(
             "attribute_values must be one value per item (a list, an array or a pandas Series), or a DataFrame / "
@@ -387,11 +386,16 @@ def content_scores(profile, features, *, aggregation: str = "max", k: int = 3) -
     """
     if aggregation not in AGGREGATIONS:
         raise ParameterError(f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}.")
-    k = _positive_int(k, name="k")
+    k = positive_int(k, name="k")
     history = _binary_profile(profile)
     unit = _unit_rows(features)
+    _check_n_items(history.shape[1], unit.shape[0], name="features", rows_name="features")
+    return _content_scores(history, unit, aggregation, k)
+
+
+def _content_scores(history: sp.csr_matrix, unit: np.ndarray, aggregation: str, k: int) -> np.ndarray:
+    """:func:`content_scores` of a checked binary profile and unit feature rows."""
     n_cases, n_items = history.shape
-    _check_n_items(n_items, unit.shape[0], name="features", rows_name="features")
     sizes = np.diff(history.indptr)
     scores = np.zeros((n_cases, n_items))
     if aggregation == "average":
@@ -441,8 +445,8 @@ def random_scores(n_cases: int, n_items: int, *, seed: int = 0) -> np.ndarray:
     >>> random_scores(2, 3, seed=0).shape
     (2, 3)
     """
-    n_cases = _positive_int(n_cases, name="n_cases")
-    n_items = _positive_int(n_items, name="n_items")
+    n_cases = positive_int(n_cases, name="n_cases")
+    n_items = positive_int(n_items, name="n_items")
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
     return np.random.default_rng(seed).random((n_cases, n_items))
@@ -464,7 +468,7 @@ def most_popular_scores(popularity, n_cases: int) -> np.ndarray:
     -------
     np.ndarray [shape=(n_cases, n_items), dtype=float64]
     """
-    n_cases = _positive_int(n_cases, name="n_cases")
+    n_cases = positive_int(n_cases, name="n_cases")
     values = np.asarray(popularity.to_numpy() if isinstance(popularity, pd.Series) else popularity)
     if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.number):
         raise ParameterError(
@@ -481,8 +485,7 @@ def most_popular_scores(popularity, n_cases: int) -> np.ndarray:
 def _available_mask(available, shape: tuple[int, int]) -> np.ndarray:
     if available is None:
         return np.ones(shape, dtype=bool)
-    if isinstance(available, ReplayCases):
-        available = available.available
+    available = getattr(available, "available", available)  # ReplayCases: their availability mask
     mask = np.asarray(available.toarray() if sp.issparse(available) else available)
     if mask.shape != shape:
         raise ParameterError(
@@ -558,8 +561,7 @@ def _check_weights(weights, names: Sequence[str]) -> dict[str, float]:
     for name, weight in weights.items():
         if isinstance(weight, bool) or not isinstance(weight, Real) or not np.isfinite(weight) or weight < 0:
             raise ParameterError(
-                f"weight of {name!r} must be a finite non-negative number, got {weight!r}; "
-                "use 0 to leave a method out."
+                f"weight of {name!r} must be a finite non-negative number, got {weight!r}; use 0 to leave a method out."
             )
         checked[name] = float(weight)
     if not any(checked.values()):
@@ -621,119 +623,169 @@ def hybrid_scores(score_dict, weights, *, available=None, method: str = "minmax"
     return total
 
 
-@dataclass(frozen=True)
-class HybridTuning:
-    """The result of :func:`tune_hybrid_weights`.
+# ------------------------------------------------------------------------------------------- recommenders
+class ContentRecommender(Recommender):
+    """CNN / HVF as a :class:`~cbrec_lab.recommender.Recommender`: :func:`content_scores` of the users' items.
 
-    Attributes
-    ----------
-    weights : dict of str to float
-        The best weights (summing to 1), one per method.
-    score : float
-        Their mean validation metric.
-    metric : str
-        The metric column, e.g. ``"ndcg@20"``.
-    table : pandas.DataFrame
-        Every weight combination tried, in grid order: one column per method, then the metric.
-    """
-
-    weights: dict
-    score: float
-    metric: str
-    table: pd.DataFrame
-
-
-def tune_hybrid_weights(
-    score_dict,
-    cases_validation: ReplayCases,
-    *,
-    grid: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
-    metric: str = "ndcg",
-    k: int = 20,
-    method: str = "minmax",
-) -> HybridTuning:
-    """Choose the hybrid weights by exhaustive grid search on the validation cases.
-
-    Every combination of one grid value per method (``itertools.product`` in the order of ``score_dict``) is
-    rescaled to sum 1; all-zero combinations are skipped and a combination equal (after rescaling) to an
-    earlier one is tried once. Each is scored by the mean ``metric@k`` over the validation cases with a
-    relevant item (:func:`cbrec_lab.evaluation.evaluate_replay` of :func:`hybrid_scores`). The best wins;
-    among equal means the first in grid order. Test cases must not be used here: pass the validation period
-    of :meth:`cbrec_lab.evaluation.ReplayCases.split_by_time`.
+    ``fit(interactions)`` keeps each user's items (the non-zero entries, as ``seen_``); ``score(users, items)``
+    is the similarity of every item's features to those items, aggregated over the user's items as in
+    :func:`content_scores`; ``recommend(users, k)`` leaves the user's own items out. Nothing is learnt: the
+    features are the model. In a replay the rows are the cases (one user at one moment), e.g.
+    ``ContentRecommender(features).fit(cases.profile)``.
 
     Parameters
     ----------
-    score_dict : mapping of str to np.ndarray [shape=(n_validation_cases, n_items)]
-        Scores of the validation cases only (``full_scores[cases_validation.rows]``).
-    cases_validation : ReplayCases
-    grid : sequence of float ≥ 0
-        Candidate (unnormalised) weights; at least one positive. ``m`` methods try up to ``len(grid)^m``
-        combinations.
-    metric : str
-        One of :data:`cbrec_lab.metrics.METRICS`; read at ``k`` (``auc`` has no cut-off).
-    k : int > 0
-    method : {"minmax", "zscore"}
-        The normalisation of :func:`normalise_scores`.
+    item_features : np.ndarray or pandas.DataFrame [shape=(n_items, d)]
+        One feature vector per item, rows in the order of the interaction matrix's columns (see
+        :func:`content_scores`).
+    aggregation : {"max", "average", "top_k"}
+    n_similar : int > 0
+        ``K`` of ``top_k``: how many of the user's most similar items are averaged (``k`` of
+        :func:`content_scores`; here ``k`` is the length of :meth:`recommend`'s lists).
 
-    Returns
-    -------
-    HybridTuning
-
-    References
+    Attributes
     ----------
-    1. Messina et al. (2019), section 4, "Hybrid recommendations" (weights tuned on a validation set).
-    """
-    arrays = _check_score_dict(score_dict)
-    if not isinstance(cases_validation, ReplayCases):
-        raise ParameterError(
-            f"cases_validation must be ReplayCases (the validation period of split_by_time), got "
-            f"{type(cases_validation).__name__}."
-        )
-    shape = (cases_validation.n_cases, cases_validation.n_items)
-    shapes = {name: array.shape for name, array in arrays.items()}
-    if any(s != shape for s in shapes.values()):
-        raise ParameterError(
-            f"every score matrix must have one row per validation case, shape {shape}, got {shapes}; slice scores "
-            "computed on the full replay with scores[cases_validation.rows]."
-        )
-    if metric not in METRICS:
-        raise ParameterError(f"metric must be one of {METRICS}, got {metric!r}.")
-    k = _positive_int(k, name="k")
-    if method not in NORMALISATIONS:
-        raise ParameterError(f"method must be one of {NORMALISATIONS}, got {method!r}.")
-    values = np.asarray(grid, dtype=np.float64) if np.ndim(grid) == 1 else None
-    valid = values is not None and values.size > 0 and np.isfinite(values).all()
-    if not valid or (values < 0).any() or not (values > 0).any():
-        raise ParameterError(
-            f"grid must be a non-empty 1-D sequence of finite non-negative weights with one positive, got {grid!r}."
-        )
-    names = list(arrays)
-    normalised = [normalise_scores(arrays[name], cases_validation.available, method=method) for name in names]
-    column = "auc" if metric == "auc" else f"{metric}@{k}"
+    seen_ : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=bool]
+        The users' items (their profiles).
 
-    rows, seen = [], set()
-    for combination in itertools.product(values, repeat=len(names)):
-        weights = np.asarray(combination)
-        if weights.sum() == 0:
-            continue
-        weights = weights / weights.sum()
-        key = tuple(np.round(weights, 12))
-        if key in seen:
-            continue
-        seen.add(key)
-        mixed = sum(w * s for w, s in zip(weights, normalised) if w > 0)
-        frame = evaluate_replay(mixed, cases_validation, k=k, metrics=(metric,))
-        kept = frame["n_relevant"].to_numpy() > 0
-        mean = float(np.nanmean(frame[column].to_numpy()[kept])) if kept.any() else float("nan")
-        rows.append([*weights, mean])
-    table = pd.DataFrame(rows, columns=[*names, column])
-    results = table[column].to_numpy()
-    if np.isnan(results).all():
-        raise ParameterError("no validation case has a relevant (available target) item: nothing to tune on.")
-    best = int(np.nanargmax(results))
-    return HybridTuning(
-        weights={name: float(table.loc[best, name]) for name in names},
-        score=float(results[best]),
-        metric=column,
-        table=table,
-    )
+    Examples
+    --------
+    >>> features = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> model = ContentRecommender(features, aggregation="average").fit([[1, 1, 0], [0, 1, 0]])
+    >>> model.score(items=[2]).round(3).tolist()
+    [[0.707], [0.707]]
+    >>> model.recommend(k=2).tolist()
+    [[2, -1], [2, 0]]
+    """
+
+    def __init__(self, item_features, *, aggregation: str = "max", n_similar: int = 3):
+        if aggregation not in AGGREGATIONS:
+            raise ParameterError(f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}.")
+        self.item_features = item_features
+        self.aggregation = aggregation
+        self.n_similar = positive_int(n_similar, name="n_similar")
+        self._unit = _unit_rows(item_features)
+
+    def __repr__(self) -> str:
+        return (
+            f"ContentRecommender(item_features=<{self._unit.shape[0]} × {self._unit.shape[1]}>, "
+            f"aggregation={self.aggregation!r}, n_similar={self.n_similar})"
+        )
+
+    def fit(self, interactions) -> ContentRecommender:
+        """Keep the users' items: the non-zero entries of a users × items matrix.
+
+        Parameters
+        ----------
+        interactions : scipy.sparse matrix or np.ndarray [shape=(n_users, n_items)]
+            One column per row of ``item_features``.
+
+        Returns
+        -------
+        self
+        """
+        seen = self._remember(interactions)
+        try:
+            _check_n_items(seen.shape[1], self._unit.shape[0], name="item_features", rows_name="item_features")
+        except ParameterError:
+            self.seen_ = None
+            raise
+        return self
+
+    def _score(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        history = self.seen_[users].astype(np.float64)
+        scores = _content_scores(history, self._unit, self.aggregation, self.n_similar)
+        return scores if items.size == scores.shape[1] and (items == np.arange(items.size)).all() else scores[:, items]
+
+
+class HybridRecommender(Recommender):
+    """A weighted sum of recommenders' normalised scores, ``score(u, i) = Σ_m w_m · s'_m(u, i)`` (Messina et al.).
+
+    :func:`hybrid_scores` as a :class:`~cbrec_lab.recommender.Recommender`: each component's scores for the
+    requested users and items are normalised per user over those items (:func:`normalise_scores`) and summed
+    with the weights. The normalisation looks at the items scored, so ``score(users, items)`` of a subset (e.g.
+    the items on sale) normalises over that subset.
+
+    Parameters
+    ----------
+    components : mapping of str to Recommender
+        E.g. ``{"CNN": ContentRecommender(cnn), "WMF": WMF()}``; all fitted on matrices of the same shape.
+    weights : mapping of str to float ≥ 0
+        At least one positive; components missing here get weight 0 (e.g. the weights of
+        :func:`cbrec_lab.evaluation.tune_hybrid_weights`).
+    method : {"minmax", "zscore"}
+        The normalisation.
+
+    Attributes
+    ----------
+    seen_ : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=bool]
+        The pairs of the matrix given to ``fit``.
+
+    Examples
+    --------
+    >>> features = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> hybrid = HybridRecommender({"max": ContentRecommender(features), "avg": ContentRecommender(
+    ...     features, aggregation="average")}, {"max": 0.75, "avg": 0.25}).fit([[1, 1, 0]])
+    >>> hybrid.score().round(3).tolist()
+    [[0.75, 0.75, 0.25]]
+    """
+
+    def __init__(self, components, weights, *, method: str = "minmax"):
+        if not isinstance(components, Mapping) or not components:
+            raise ParameterError(
+                f"components must be a non-empty mapping of name to Recommender, got {components!r:.80}."
+            )
+        wrong = {name: type(model).__name__ for name, model in components.items() if not isinstance(model, Recommender)}
+        if wrong:
+            raise ParameterError(f"every component must be a cbrec_lab Recommender, got {wrong}.")
+        if method not in NORMALISATIONS:
+            raise ParameterError(f"method must be one of {NORMALISATIONS}, got {method!r}.")
+        self.components = dict(components)
+        self.weights = _check_weights(weights, list(self.components))
+        self.method = method
+
+    def __repr__(self) -> str:
+        return f"HybridRecommender(components={self.components!r}, weights={self.weights!r}, method={self.method!r})"
+
+    def fit(self, interactions, *, refit: bool = True) -> HybridRecommender:
+        """Fit every component on ``interactions`` (or, with ``refit=False``, take them as fitted).
+
+        Parameters
+        ----------
+        interactions : scipy.sparse matrix or np.ndarray [shape=(n_users, n_items)]
+            Implicit feedback; its non-zero entries become ``seen_``.
+        refit : bool
+            True calls ``component.fit(interactions)`` on every component with a positive weight. False leaves
+            them as they are: fit first the components whose ``fit`` needs more (VBPR's item features) and
+            pass the matrix they were fitted on.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ParameterError
+            With ``refit=False``, a component that is not fitted or was fitted on a matrix of another shape.
+        """
+        seen = self._remember(interactions)
+        for name, model in self._used():
+            if refit:
+                model.fit(interactions)
+            elif model.seen_ is None or model.seen_.shape != seen.shape:
+                self.seen_ = None
+                shape = None if model.seen_ is None else model.seen_.shape
+                raise ParameterError(
+                    f"component {name!r} must be fitted on a users × items matrix of shape {seen.shape} (that of "
+                    f"interactions) when refit=False, got {'no fit' if shape is None else f'shape {shape}'}."
+                )
+        return self
+
+    def _used(self):
+        return [(name, self.components[name]) for name, weight in self.weights.items() if weight > 0]
+
+    def _score(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        total = np.zeros((users.size, items.size))
+        for name, model in self._used():
+            total += self.weights[name] * normalise_scores(model.score(users, items), method=self.method)
+        return total

@@ -184,7 +184,7 @@ def paired_ttest_results(per_user: pd.DataFrame) -> PairedTTests:
     pvalue = np.full((m, m), np.nan)
     mean_difference = np.full((m, m), np.nan)
     n_users = np.zeros((m, m), dtype=np.int64)
-    for a, b in zip(*np.triu_indices(m, 1)):
+    for a, b in zip(*np.triu_indices(m, 1), strict=True):
         both = present[:, a] & present[:, b]
         n = int(both.sum())
         n_users[a, b] = n_users[b, a] = n
@@ -282,9 +282,7 @@ def significant_wins(per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_b
     return pd.DataFrame(wins, index=results.pvalue.index, columns=results.pvalue.columns)
 
 
-def significance_counts(
-    per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_better: bool = True
-) -> pd.Series:
+def significance_counts(per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_better: bool = True) -> pd.Series:
     """For every method, the number of other methods it is significantly better than.
 
     The row sums of :func:`significant_wins`: a method beats another when its mean (over the users both
@@ -313,9 +311,7 @@ def significance_counts(
     return significant_wins(per_user, alpha=alpha, higher_is_better=higher_is_better).sum(axis=1).rename("n_beaten")
 
 
-def strongest_beaten(
-    per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_better: bool = True
-) -> pd.Series:
+def strongest_beaten(per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_better: bool = True) -> pd.Series:
     """For every method, the ID of the best-scoring method it is significantly better than: the paper's mark.
 
     IDs are the 1-based column positions of ``per_user`` (the row numbers of the paper's tables). Among the

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .config import _backend_devices, data_home, import_keras
+from .checks import positive_int
+from .config import backend_devices, data_home, import_keras
 from .exceptions import ParameterError
 from .feature_cache import SpectrogramSet
 
@@ -89,7 +90,7 @@ def training_policy(*, mixed_precision: bool | None = None, jit: bool | None = N
         Force a choice (e.g. ``mixed_precision=False`` on an old GPU without fast float16).
     """
     backend = keras.backend.backend()
-    devices = tuple(_backend_devices(backend))
+    devices = tuple(backend_devices(backend))
     gpu = any("gpu" in d.lower() or "cuda" in d.lower() for d in devices)
     return TrainingPolicy(
         backend=backend,
@@ -194,9 +195,8 @@ class SpectrogramWindows(keras.utils.PyDataset):
         self.targets = None if targets is None else np.asarray(targets, dtype=np.float32)
         if self.targets is not None and len(self.targets) != len(self.songs):
             raise ParameterError(f"{len(self.targets)} targets for {len(self.songs)} songs: give one per song.")
-        if int(frames) <= 0 or int(batch_size) <= 0:
-            raise ParameterError(f"frames and batch_size must be positive, got {frames!r} and {batch_size!r}.")
-        self.frames, self.batch_size = int(frames), int(batch_size)
+        self.frames = positive_int(frames, name="frames")
+        self.batch_size = positive_int(batch_size, name="batch_size")
         self.shuffle, self.random_windows, self.seed = shuffle, random_windows, seed
         self.epoch = 0
         self._arrange()
@@ -227,7 +227,9 @@ def _predict(model, x: np.ndarray, batch_size: int) -> np.ndarray:
     """The model's outputs for ``x``, batch by batch, called directly (not ``model.predict``): prediction on
     arrays of changing sizes would make TensorFlow trace ``predict`` again, with a warning, for every model
     and every new shape."""
-    outputs = [keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    outputs = [
+        keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)
+    ]
     return np.concatenate(outputs).astype(np.float32, copy=False)
 
 
@@ -260,8 +262,13 @@ def predict_songs(
     songs = np.asarray(songs, dtype=np.int64)
     if how in ("random", "centre"):
         windows = SpectrogramWindows(
-            spectrograms, songs, frames=frames, batch_size=batch_size, shuffle=False,
-            random_windows=how == "random", seed=seed,
+            spectrograms,
+            songs,
+            frames=frames,
+            batch_size=batch_size,
+            shuffle=False,
+            random_windows=how == "random",
+            seed=seed,
         )
         x = np.concatenate([windows[b] for b in range(len(windows))])
         return _predict(model, x, batch_size)
@@ -344,8 +351,7 @@ def fit(
         Columns ``loss``, ``val_loss`` and the metrics, indexed by epoch (from 1); ``attrs`` holds
         ``seconds`` (training wall time), ``best_epoch`` and ``checkpoint`` (path or None).
     """
-    if int(epochs) <= 0:
-        raise ParameterError(f"epochs must be a positive integer, got {epochs!r}.")
+    epochs = positive_int(epochs, name="epochs")
     if patience is not None and monitor.startswith("val_") and validation is None:
         raise ParameterError(f"early stopping on {monitor!r} needs validation data.")
     policy = training_policy() if policy is None else policy
@@ -365,7 +371,9 @@ def fit(
         path.parent.mkdir(parents=True, exist_ok=True)
         callbacks.append(
             keras.callbacks.ModelCheckpoint(
-                str(path), monitor=monitor if validation is not None else "loss", save_best_only=True,
+                str(path),
+                monitor=monitor if validation is not None else "loss",
+                save_best_only=True,
                 save_weights_only=True,
             )
         )

@@ -118,8 +118,11 @@ class ImageFileError(CbrecError, OSError):
 
 
 def _check_int(name: str, value, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low or (
-        high is not None and value > high
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < low
+        or (high is not None and value > high)
     ):
         bounds = f"at least {low}" if high is None else f"between {low} and {high}"
         raise ParameterError(f"{name} must be an integer {bounds}, got {value!r}.")
@@ -956,7 +959,7 @@ class VisualVocabulary:
                 raise ParameterError("Descriptors contain NaN or ±inf.")
         return stacked, vectors, counts
 
-    def fit(self, descriptor_arrays) -> "VisualVocabulary":
+    def fit(self, descriptor_arrays) -> VisualVocabulary:
         """Learn the ``n_words`` visual words from the descriptors of a list of images.
 
         Parameters

@@ -2,7 +2,7 @@
 
 from .catalog import LESSONS, Lesson, find_course_dir, select_notebooks
 from .runner import NotebookRun, run_course, run_notebook, write_summary
-from .student import make_student_copy, write_student_copies
+from .student import make_student_copy, through_last_checker, write_student_copies
 
 __all__ = [
     "LESSONS",
@@ -14,5 +14,6 @@ __all__ = [
     "run_notebook",
     "write_summary",
     "make_student_copy",
+    "through_last_checker",
     "write_student_copies",
 ]

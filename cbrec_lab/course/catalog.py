@@ -63,29 +63,70 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson("00", "00_welcome", "Welcome: how the course works, profiles, data, environment", "—"),
-    Lesson("01", "01_audio_representations", "Audio representations: waveform, STFT, mel scale, MFCC, chroma",
-           "Carranza thesis (ch. 2–3); Parra, lecture"),
-    Lesson("02", "02_collaborative_filtering_wmf", "WMF/ALS latent factors from play counts",
-           "Hu, Koren & Volinsky 2008; Carranza thesis (ch. 3)"),
-    Lesson("03", "03_mfcc_bag_of_words", "MFCC bag of words → latent factors (linear regression, MLP)",
-           "van den Oord et al. 2013; Carranza thesis (ch. 4)"),
-    Lesson("04", "04_mel_cnn_latent_factors", "Mel-spectrogram CNNs predicting latent factors (MSE, COS, MCOS, WPE)",
-           "van den Oord et al. 2013; Carranza thesis (4.2)"),
-    Lesson("05", "05_genre_classification", "Genre classification (GTZAN-style) and transfer learning",
-           "Tzanetakis & Cook 2002; Carranza thesis (ch. 5, 7)"),
-    Lesson("06", "06_handcrafted_image_features", "LBP and attractiveness features; ranking by regression",
-           "Ojala et al. 2002; San Pedro & Siersdorfer 2009"),
-    Lesson("07", "07_cnn_deep_features", "CNN arithmetic and deep features from ImageNet backbones",
-           "Krizhevsky et al. 2012; Barrios, lecture"),
-    Lesson("08", "08_artwork_recommendation_evaluation", "UGallery-style artwork recommendation study",
-           "Messina et al. 2019"),
-    Lesson("09", "09_fine_tuning_for_recommendation", "Fine-tuning a backbone for recommendation",
-           "del Río et al. 2018"),
+    Lesson(
+        "01",
+        "01_audio_representations",
+        "Audio representations: waveform, STFT, mel scale, MFCC, chroma",
+        "Carranza thesis (ch. 2–3); Parra, lecture",
+    ),
+    Lesson(
+        "02",
+        "02_collaborative_filtering_wmf",
+        "WMF/ALS latent factors from play counts",
+        "Hu, Koren & Volinsky 2008; Carranza thesis (ch. 3)",
+    ),
+    Lesson(
+        "03",
+        "03_mfcc_bag_of_words",
+        "MFCC bag of words → latent factors (linear regression, MLP)",
+        "van den Oord et al. 2013; Carranza thesis (ch. 4)",
+    ),
+    Lesson(
+        "04",
+        "04_mel_cnn_latent_factors",
+        "Mel-spectrogram CNNs predicting latent factors (MSE, COS, MCOS, WPE)",
+        "van den Oord et al. 2013; Carranza thesis (4.2)",
+    ),
+    Lesson(
+        "05",
+        "05_genre_classification",
+        "Genre classification (GTZAN-style) and transfer learning",
+        "Tzanetakis & Cook 2002; Carranza thesis (ch. 5, 7)",
+    ),
+    Lesson(
+        "06",
+        "06_handcrafted_image_features",
+        "LBP and attractiveness features; ranking by regression",
+        "Ojala et al. 2002; San Pedro & Siersdorfer 2009",
+    ),
+    Lesson(
+        "07",
+        "07_cnn_deep_features",
+        "CNN arithmetic and deep features from ImageNet backbones",
+        "Krizhevsky et al. 2012; Barrios, lecture",
+    ),
+    Lesson(
+        "08",
+        "08_artwork_recommendation_evaluation",
+        "UGallery-style artwork recommendation study",
+        "Messina et al. 2019",
+    ),
+    Lesson(
+        "09", "09_fine_tuning_for_recommendation", "Fine-tuning a backbone for recommendation", "del Río et al. 2018"
+    ),
     Lesson("10", "10_vbpr", "VBPR: visual Bayesian personalised ranking", "He & McAuley 2016; Rendle et al. 2009"),
-    Lesson("11", "11_image_based_music_recommendation", "Image-based music recommendation via a keyword network",
-           "Hsia et al. (KKBOX); Tang et al. 2015 (LINE)"),
-    Lesson("12", "12_scaling_out", "Scaling out: Spark ALS, distributed features, multi-GPU training",
-           "Carranza thesis (7.1, 7.3); Meng et al. 2016 (MLlib)"),
+    Lesson(
+        "11",
+        "11_image_based_music_recommendation",
+        "Image-based music recommendation via a keyword network",
+        "Hsia et al. (KKBOX); Tang et al. 2015 (LINE)",
+    ),
+    Lesson(
+        "12",
+        "12_scaling_out",
+        "Scaling out: Spark ALS, distributed features, multi-GPU training",
+        "Carranza thesis (7.1, 7.3); Meng et al. 2016 (MLlib)",
+    ),
 )
 
 

@@ -127,7 +127,7 @@ class _PeakMemory:
         while not self._stop.wait(self._interval):
             self._sample_once()
 
-    def __enter__(self) -> "_PeakMemory":
+    def __enter__(self) -> _PeakMemory:
         self._thread.start()
         return self
 

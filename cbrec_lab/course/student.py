@@ -4,6 +4,7 @@ A code solution becomes a stub that keeps the cell's leading comment lines (the 
 name the solution assigned to ``...`` and keeps every function's signature and docstring with a body that
 raises ``NotImplementedError``. The checker cells that follow therefore run and answer "not yet" instead
 of failing. A Markdown solution becomes an "Your answer here" prompt. All outputs are cleared.
+:func:`through_last_checker` cuts a notebook after its last checker cell, for a quick run of the exercises.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,10 +23,11 @@ from ..cache import atomic_path
 from ..exceptions import ParameterError
 from .catalog import select_notebooks
 
-__all__ = ["SOLUTION_TAG", "stub_code", "make_student_copy", "write_student_copies"]
+__all__ = ["SOLUTION_TAG", "stub_code", "make_student_copy", "write_student_copies", "through_last_checker"]
 
 SOLUTION_TAG = "solution"
 STUB_TAG = "exercise-stub"
+_CHECKER_CALL = re.compile(r"(?<![\w.])check\(")  # ``check(...)``, not ``spot_check(...)`` or ``x.check(...)``
 
 
 def _assigned_names(node: ast.stmt) -> list[str]:
@@ -134,6 +137,7 @@ def write_student_copies(
         with atomic_path(target) as tmp:
             nbformat.write(student, tmp)
         written.append(target)
+
     def skip_output(folder: str, names: list[str]) -> set[str]:
         return {name for name in names if (Path(folder) / name).resolve() == output_dir}
 
@@ -141,3 +145,39 @@ def write_student_copies(
         if item.is_dir() and not item.name.startswith((".", "_")) and item.resolve() != output_dir:
             shutil.copytree(item, output_dir / item.name, dirs_exist_ok=True, ignore=skip_output)
     return written
+
+
+def through_last_checker(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` that ends with its last exercise-checker cell.
+
+    A checker cell is a code cell that calls ``check(...)``. The cells after the last one (the rest of the
+    lesson, which no exercise depends on) are left out, so that a student copy can be run just far enough
+    for every checker to answer.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A course notebook or its student copy; it is not modified.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The cells up to and including the last checker cell, with the notebook's metadata.
+
+    Raises
+    ------
+    ParameterError
+        If no code cell calls ``check(...)``.
+
+    Examples
+    --------
+    >>> cells = [nbformat.v4.new_code_cell(s) for s in ("x = 1", 'check("00.1", x)', "plot(x)")]
+    >>> [c.source for c in through_last_checker(nbformat.v4.new_notebook(cells=cells)).cells]
+    ['x = 1', 'check("00.1", x)']
+    """
+    checkers = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and _CHECKER_CALL.search(cell.source)]
+    if not checkers:
+        raise ParameterError("The notebook has no exercise-checker cell (a code cell calling check(...)) to run up to.")
+    short = copy.deepcopy(nb)
+    short.cells = short.cells[: checkers[-1] + 1]
+    return short

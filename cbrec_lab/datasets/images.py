@@ -84,7 +84,9 @@ class ImageCollection:
             unknown = ~self.interactions["item_id"].isin(self.items.index)
             if unknown.any():
                 example = self.interactions.loc[unknown, "item_id"].iloc[0]
-                raise ParameterError(f"{self.name}: {int(unknown.sum())} interactions name unknown items, e.g. {example!r}.")
+                raise ParameterError(
+                    f"{self.name}: {int(unknown.sum())} interactions name unknown items, e.g. {example!r}."
+                )
 
     def position(self, item_id: str) -> int:
         """Row of ``items`` (and of every feature matrix) holding ``item_id``."""
@@ -164,12 +166,17 @@ class ImageCollection:
         if not item_ids:
             raise ParameterError("show_grid needs at least one item id.")
         labels = list(labels) if labels is not None else [str(self.items.loc[i, "title"]) for i in item_ids]
+        if len(labels) != len(item_ids):
+            raise ParameterError(
+                f"show_grid got {len(labels)} labels for {len(item_ids)} item ids: pass one label per item, "
+                "or none for the items' titles."
+            )
         nrows = -(-len(item_ids) // ncols)
         inches = size / 80
         fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * inches, nrows * (inches + 0.3)), dpi=80, squeeze=False)
         for ax in axes.flat:
             ax.axis("off")
-        for ax, item_id, label in zip(axes.flat, item_ids, labels):
+        for ax, item_id, label in zip(axes.flat[: len(item_ids)], item_ids, labels, strict=True):
             ax.imshow(self.load_image(item_id, size=size))
             limit = max(12, size // 6)
             ax.set_title(label if len(label) <= limit else label[: limit - 1] + "…", fontsize=8)

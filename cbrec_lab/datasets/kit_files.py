@@ -30,8 +30,16 @@ from ..exceptions import CbrecError, DataHomeError
 from .workers import refuse_kit_build_in_worker, worker_pool  # worker_pool: re-exported
 
 __all__ = [
-    "KitIntegrityError", "KitNotWritableError", "kit_folder", "building", "worker_pool", "finished", "reuse_or_reset",
-    "Journal", "write_manifest", "verify",
+    "KitIntegrityError",
+    "KitNotWritableError",
+    "kit_folder",
+    "building",
+    "worker_pool",
+    "finished",
+    "reuse_or_reset",
+    "Journal",
+    "write_manifest",
+    "verify",
 ]
 
 #: The journal of a kit folder: one ``<relative path>\t<SHA-256>`` line per generated file, appended as written.

@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..checks import positive_int
 from ..exceptions import ParameterError
 from .images import ImageCollection
-from .real_music import _as_names, _card, _positive_int, _resolve_root
+from .real_data import as_names, data_card, resolve_root
 from .remote import get_remote
 
 __all__ = ["load_tradesy", "load_amazon_clothing", "load_wikiart", "TRADESY_LISTS", "read_feature_records"]
@@ -84,8 +85,8 @@ def read_feature_records(
         truncated download), or an id is empty or not ASCII.
     """
     path = Path(path)
-    feature_dim = _positive_int(feature_dim, "feature_dim", allow_none=False)
-    max_items = _positive_int(max_items, "max_items", allow_none=True)
+    feature_dim = positive_int(feature_dim, name="feature_dim")
+    max_items = positive_int(max_items, name="max_items", allow_none=True)
     if not path.is_file():
         raise ParameterError(f"The feature file {path} is missing.")
     record = _record_dtype(feature_dim)
@@ -236,16 +237,16 @@ def load_tradesy(
     ----------
     R. He and J. McAuley, "VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback", AAAI 2016.
     """
-    lists = list(dict.fromkeys(_as_names(feedback, "feedback")))
+    lists = list(dict.fromkeys(as_names(feedback, "feedback")))
     unknown = [kind for kind in lists if kind not in TRADESY_LISTS]
     if unknown:
         raise ParameterError(
             f"Unknown Tradesy feedback list(s) {unknown}. Choose among {', '.join(TRADESY_LISTS)} (VBPR uses "
             "'bought' and 'want')."
         )
-    feature_dim = _positive_int(feature_dim, "feature_dim", allow_none=False)
-    max_items = _positive_int(max_items, "max_items", allow_none=True)
-    root = _resolve_root(root, "tradesy")
+    feature_dim = positive_int(feature_dim, name="feature_dim")
+    max_items = positive_int(max_items, name="max_items", allow_none=True)
+    root = resolve_root(root, "tradesy")
     users_path = next((root / n for n in ("tradesy.json.gz", "tradesy.json") if (root / n).is_file()), None)
     if users_path is None:
         raise ParameterError(f"{root / 'tradesy.json.gz'} is missing. Expected layout: {get_remote('tradesy').layout}")
@@ -282,7 +283,7 @@ def load_tradesy(
         root=root,
         interactions=pairs,
         features={"cnn": features},
-        card=_card("tradesy", summary=summary),
+        card=data_card("tradesy", summary=summary),
     )
 
 
@@ -381,7 +382,7 @@ def load_amazon_clothing(root: os.PathLike | str | None = None, *, min_rating: f
         isinstance(min_rating, bool) or not isinstance(min_rating, Real) or not np.isfinite(min_rating)
     ):
         raise ParameterError(f"min_rating must be a number of stars (e.g. 4) or None, got {min_rating!r}.")
-    root = _resolve_root(root, "amazon_clothing")
+    root = resolve_root(root, "amazon_clothing")
     ratings_path = _feature_file(root, _AMAZON_RATINGS, "amazon_clothing")
     features_path = _feature_file(root, _AMAZON_FEATURES, "amazon_clothing")
 
@@ -422,7 +423,7 @@ def load_amazon_clothing(root: os.PathLike | str | None = None, *, min_rating: f
         root=root,
         interactions=interactions,
         features={"cnn": features},
-        card=_card("amazon_clothing", summary=summary),
+        card=data_card("amazon_clothing", summary=summary),
     )
 
 
@@ -548,9 +549,9 @@ def load_wikiart(
     W. R. Tan, C. S. Chan, H. E. Aguirre and K. Tanaka, "Ceci n'est pas une pipe: A deep convolutional network
     for fine-art paintings classification", ICIP 2016.
     """
-    max_per_style = _positive_int(max_per_style, "max_per_style", allow_none=True)
-    wanted = None if styles is None else _as_names(styles, "styles")
-    root = _resolve_root(root, "wikiart")
+    max_per_style = positive_int(max_per_style, name="max_per_style", allow_none=True)
+    wanted = None if styles is None else as_names(styles, "styles")
+    root = resolve_root(root, "wikiart")
     base = root / "wikiart" if (root / "wikiart").is_dir() else root
     files = sorted(p for p in base.glob("*/*") if p.suffix.lower() in _IMAGE_SUFFIXES and p.is_file())
     if not files:
@@ -602,4 +603,4 @@ def load_wikiart(
         "Paintings collected from WikiArt.org; titles, artists and years are parsed from the file names "
         "(lower-case, without accents or punctuation), so treat them as approximate. No user feedback.",
     ]
-    return ImageCollection(name="wikiart", items=items, root=root, card=_card("wikiart", summary=summary))
+    return ImageCollection(name="wikiart", items=items, root=root, card=data_card("wikiart", summary=summary))

@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..checks import positive_int
 from ..exceptions import ParameterError
 from .music import GTZAN_GENRES, THESIS_GENRES, MusicCollection
-from .remote import dataset_dir, fetch, get_remote
+from .real_data import as_names, data_card, resolve_root
+from .remote import dataset_dir, get_remote
 
 __all__ = ["load_gtzan", "load_fma_small", "load_taste_profile", "GTZAN_GENRES", "THESIS_GENRES"]
 
@@ -32,36 +34,6 @@ _GTZAN_SUBFOLDERS = ("genres", "genres_original", "Data/genres_original")
 #: A GTZAN clip's file stem: ``<genre>.<number>``, e.g. ``blues.00000`` or ``hiphop.00042``.
 _GTZAN_NAME = re.compile(r"(?P<genre>[A-Za-z][A-Za-z_-]*)\.\d+")
 _SONG_COLUMNS = ["title", "artist", "genre", "audio_path"]
-
-
-def _resolve_root(root: os.PathLike | str | None, name: str) -> Path:
-    """``root`` as a Path (which must exist), or the fetched folder of data set ``name`` when ``None``."""
-    if root is None:
-        return fetch(name)
-    path = Path(root).expanduser()
-    if not path.exists():
-        raise ParameterError(
-            f"The {name} folder {path} does not exist. Pass the folder the data was extracted into, or root=None "
-            f"to use <data home>/datasets/{name}."
-        )
-    return path
-
-
-def _card(name: str, *, summary: list[str]) -> str:
-    """Markdown data card: what the collection holds, then source, licence and citation from the registry."""
-    entry = get_remote(name)
-    lines = [f"# {entry.title}", "", *summary, ""]
-    lines += [f"- **Source**: {entry.homepage}", f"- **Licence**: {entry.licence}", f"- **Cite**: {entry.citation}"]
-    return "\n".join(lines)
-
-
-def _as_names(values: str | Iterable[str], what: str) -> list[str]:
-    if isinstance(values, str):
-        return [values]
-    names = list(values)
-    if not names or not all(isinstance(v, str) for v in names):
-        raise ParameterError(f"{what} must be a name or a non-empty list of names, got {values!r}.")
-    return names
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -88,7 +60,7 @@ def _gtzan_genres(files: list[Path], base: Path) -> list[str]:
     by_name = [m.group("genre") if (m := _GTZAN_NAME.fullmatch(p.stem)) else None for p in files]
     named = {g.lower() for g in by_name if g}
     genres = []
-    for path, name_genre in zip(files, by_name):
+    for path, name_genre in zip(files, by_name, strict=True):
         folder = path.parent.name if path.parent != base else None
         if name_genre is None and folder is None:
             raise ParameterError(
@@ -140,7 +112,7 @@ def load_gtzan(root: os.PathLike | str | None = None, *, genres: str | Iterable[
     """
     if root is None and _gtzan_files(_gtzan_base(dataset_dir("gtzan"))):
         root = dataset_dir("gtzan")  # placed by hand in any accepted layout: no download marker needed
-    root = _resolve_root(root, "gtzan")
+    root = resolve_root(root, "gtzan")
     base = _gtzan_base(root)
     files = _gtzan_files(base)
     if not files:
@@ -160,13 +132,11 @@ def load_gtzan(root: os.PathLike | str | None = None, *, genres: str | Iterable[
     table = table.sort_values(["song_id", "is_wav"], ascending=[True, False], kind="stable")
     table = table.drop_duplicates("song_id", keep="first").drop(columns="is_wav")
     if genres is not None:
-        wanted = [g.lower() for g in _as_names(genres, "genres")]
+        wanted = [g.lower() for g in as_names(genres, "genres")]
         present = sorted(table["genre"].unique())
         unknown = sorted(set(wanted) - set(present))
         if unknown:
-            raise ParameterError(
-                f"Genre(s) {unknown} are not in {base}. Present genres: {', '.join(present)}."
-            )
+            raise ParameterError(f"Genre(s) {unknown} are not in {base}. Present genres: {', '.join(present)}.")
         table = table[table["genre"].isin(wanted)]
     songs = table.set_index("song_id")
     songs.insert(0, "title", songs.index.to_numpy(dtype=object))
@@ -180,7 +150,7 @@ def load_gtzan(root: os.PathLike | str | None = None, *, genres: str | Iterable[
         "recordings. No artist labels; some clips repeat or are mislabelled (Sturm 2013), so report results "
         "with that in mind.",
     ]
-    return MusicCollection(name="gtzan", songs=songs, root=root, card=_card("gtzan", summary=summary))
+    return MusicCollection(name="gtzan", songs=songs, root=root, card=data_card("gtzan", summary=summary))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -220,7 +190,7 @@ def load_fma_small(root: os.PathLike | str | None = None) -> MusicCollection:
     DataUnavailableError
         With ``root=None`` when the data set is not on disk and cannot be downloaded.
     """
-    root = _resolve_root(root, "fma_small")
+    root = resolve_root(root, "fma_small")
     tracks_csv = root / "fma_metadata" / "tracks.csv"
     if not tracks_csv.is_file():
         raise ParameterError(f"{tracks_csv} is missing. Expected layout: {get_remote('fma_small').layout}")
@@ -257,19 +227,11 @@ def load_fma_small(root: os.PathLike | str | None = None) -> MusicCollection:
         "track's top-level genre and `split` the authors' artist-filtered training/validation/test split. "
         "A few clips of the release are truncated: catch decoding errors when reading many files.",
     ]
-    return MusicCollection(name="fma_small", songs=songs, root=root, card=_card("fma_small", summary=summary))
+    return MusicCollection(name="fma_small", songs=songs, root=root, card=data_card("fma_small", summary=summary))
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Taste Profile
-
-
-def _positive_int(value, what: str, *, allow_none: bool) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ParameterError(f"{what} must be a positive integer{' or None' if allow_none else ''}, got {value!r}.")
-    return int(value)
 
 
 def _validated_counts(chunk: pd.DataFrame, first_line: int, path: Path) -> np.ndarray:
@@ -334,10 +296,10 @@ def load_taste_profile(
     DataUnavailableError
         With ``root=None`` when the data set is not on disk and cannot be downloaded.
     """
-    max_lines = _positive_int(max_lines, "max_lines", allow_none=True)
-    min_plays_per_song = _positive_int(min_plays_per_song, "min_plays_per_song", allow_none=False)
-    chunk_lines = _positive_int(chunk_lines, "chunk_lines", allow_none=False)
-    root = _resolve_root(root, "taste_profile")
+    max_lines = positive_int(max_lines, name="max_lines", allow_none=True)
+    min_plays_per_song = positive_int(min_plays_per_song, name="min_plays_per_song")
+    chunk_lines = positive_int(chunk_lines, name="chunk_lines")
+    root = resolve_root(root, "taste_profile")
     path = root if root.is_file() else root / "train_triplets.txt"
     if not path.is_file():
         raise ParameterError(f"{path} is missing. Expected layout: {get_remote('taste_profile').layout}")
@@ -392,9 +354,7 @@ def load_taste_profile(
         keep_users = np.diff(plays.indptr) > 0
         plays, user_ids = plays[keep_users], user_ids[keep_users]
     if plays.shape[1] == 0:
-        raise ParameterError(
-            f"No song of {path} has at least min_plays_per_song={min_plays_per_song} plays; lower it."
-        )
+        raise ParameterError(f"No song of {path} has at least min_plays_per_song={min_plays_per_song} plays; lower it.")
     table = pd.DataFrame(
         {
             "title": pd.Series(np.nan, index=song_ids, dtype=object),
@@ -419,5 +379,5 @@ def load_taste_profile(
         root=path.parent,
         plays=plays,
         user_ids=np.asarray(user_ids, dtype=object),
-        card=_card("taste_profile", summary=summary),
+        card=data_card("taste_profile", summary=summary),
     )

@@ -185,7 +185,7 @@ _GTZAN = RemoteDataset(
         "microphone recordings; the recordings remain their owners' copyright. Use for research and teaching."
     ),
     citation=(
-        "G. Tzanetakis and P. Cook, \"Musical genre classification of audio signals\", IEEE Transactions on "
+        'G. Tzanetakis and P. Cook, "Musical genre classification of audio signals", IEEE Transactions on '
         "Speech and Audio Processing 10(5), 293–302, 2002."
     ),
     homepage="http://marsyas.info/downloads/datasets.html (no longer online)",
@@ -229,7 +229,7 @@ _FMA_SMALL = RemoteDataset(
         "tracks.csv, column ('track', 'license'))."
     ),
     citation=(
-        "M. Defferrard, K. Benzi, P. Vandergheynst and X. Bresson, \"FMA: A Dataset for Music Analysis\", "
+        'M. Defferrard, K. Benzi, P. Vandergheynst and X. Bresson, "FMA: A Dataset for Music Analysis", '
         "18th International Society for Music Information Retrieval Conference (ISMIR), 2017."
     ),
     homepage="https://github.com/mdeff/fma",
@@ -260,7 +260,7 @@ _TASTE_PROFILE = RemoteDataset(
         "homepage before redistributing."
     ),
     citation=(
-        "T. Bertin-Mahieux, D. P. W. Ellis, B. Whitman and P. Lamere, \"The Million Song Dataset\", 12th "
+        'T. Bertin-Mahieux, D. P. W. Ellis, B. Whitman and P. Lamere, "The Million Song Dataset", 12th '
         "International Society for Music Information Retrieval Conference (ISMIR), 2011."
     ),
     homepage="http://millionsongdataset.com/tasteprofile/",
@@ -301,7 +301,7 @@ _TRADESY = RemoteDataset(
         "the paper below. The listings and their images belong to Tradesy and its users."
     ),
     citation=(
-        "R. He and J. McAuley, \"VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback\", "
+        'R. He and J. McAuley, "VBPR: Visual Bayesian Personalized Ranking from Implicit Feedback", '
         "Proceedings of the 30th AAAI Conference on Artificial Intelligence (AAAI), 144–150, 2016."
     ),
     homepage="https://cseweb.ucsd.edu/~jmcauley/datasets.html#bartering_data",
@@ -346,9 +346,9 @@ _AMAZON_CLOTHING = RemoteDataset(
         "the papers below. Reviews and product images belong to Amazon and its users."
     ),
     citation=(
-        "J. McAuley, C. Targett, Q. Shi and A. van den Hengel, \"Image-based Recommendations on Styles and "
-        "Substitutes\", SIGIR 2015; R. He and J. McAuley, \"VBPR: Visual Bayesian Personalized Ranking from "
-        "Implicit Feedback\", AAAI 2016."
+        'J. McAuley, C. Targett, Q. Shi and A. van den Hengel, "Image-based Recommendations on Styles and '
+        'Substitutes", SIGIR 2015; R. He and J. McAuley, "VBPR: Visual Bayesian Personalized Ranking from '
+        'Implicit Feedback", AAAI 2016.'
     ),
     homepage="https://cseweb.ucsd.edu/~jmcauley/datasets/amazon/links.html (the 2014 release)",
     layout=(
@@ -396,7 +396,7 @@ _WIKIART = RemoteDataset(
     ),
     citation=(
         "W. R. Tan, C. S. Chan, H. E. Aguirre and K. Tanaka, \"Ceci n'est pas une pipe: A deep convolutional "
-        "network for fine-art paintings classification\", IEEE International Conference on Image Processing "
+        'network for fine-art paintings classification", IEEE International Conference on Image Processing '
         "(ICIP), 3703–3707, 2016."
     ),
     homepage="https://github.com/cs-chan/ArtGAN/tree/master/WikiArt%20Dataset",

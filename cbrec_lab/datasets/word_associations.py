@@ -43,7 +43,11 @@ from ..config import offline
 from ..exceptions import CbrecError, ParameterError
 
 __all__ = [
-    "ASSOCIATIONS", "association_vocabulary", "related_words", "conceptnet_related", "RelatednessUnavailableError",
+    "ASSOCIATIONS",
+    "association_vocabulary",
+    "related_words",
+    "conceptnet_related",
+    "RelatednessUnavailableError",
 ]
 
 
@@ -57,40 +61,33 @@ def _words(text: str) -> tuple[str, ...]:
 
 #: For each keyword of the keyword images, associated words, strongest first (see the module docstring).
 ASSOCIATIONS: dict[str, tuple[str, ...]] = {
-    key: _words(value) for key, value in {
+    key: _words(value)
+    for key, value in {
         "snow": "snowy winter white cold ice frost flake snowflake christmas december mountain sledge ski "
-                "snowman blizzard freeze frozen north january hill pine silent",
+        "snowman blizzard freeze frozen north january hill pine silent",
         "ocean": "sea seas waves wave shore beach water blue tide sailor ship sail boat island salt deep "
-                 "storm fish harbour coast bay voyage",
-        "sky": "skies blue clouds heaven sun star air bird fly flight wind high rainbow horizon night moon "
-               "angel",
+        "storm fish harbour coast bay voyage",
+        "sky": "skies blue clouds heaven sun star air bird fly flight wind high rainbow horizon night moon angel",
         "clouds": "cloud cloudy sky rain grey storm mist fog white thunder heaven wind shadow dream",
         "sun": "sunny sunshine bright summer morning light day warm golden sunrise sunset sky gold heat noon "
-               "yellow shine",
+        "yellow shine",
         "night": "moon moonlight evening dark star stars sleep dream midnight late black owl lamp candle "
-                 "shadow quiet silent bed lullaby",
-        "star": "stars starry night sky moon shine bright heaven light christmas bethlehem twinkle wish "
-                "planet evening",
-        "fire": "fires flame flames burn heat red hot smoke candle light hearth spark ember warm blaze torch "
-                "war",
-        "forest": "woods wood grove groves tree trees pine oak green leaf leaves hunter deer wild fox path "
-                  "bush thorn",
-        "rain": "rainy showers shower water cloud clouds storm wet umbrella grey puddle drop drops flood "
-                "thunder tears",
-        "river": "banks bank stream water flow bridge boat mill valley fish shannon brook ford current glen "
-                 "sea",
+        "shadow quiet silent bed lullaby",
+        "star": "stars starry night sky moon shine bright heaven light christmas bethlehem twinkle wish planet evening",
+        "fire": "fires flame flames burn heat red hot smoke candle light hearth spark ember warm blaze torch war",
+        "forest": "woods wood grove groves tree trees pine oak green leaf leaves hunter deer wild fox path bush thorn",
+        "rain": "rainy showers shower water cloud clouds storm wet umbrella grey puddle drop drops flood thunder tears",
+        "river": "banks bank stream water flow bridge boat mill valley fish shannon brook ford current glen sea",
         "mountain": "hill hills mountains highlands highland peak valley rock climb high snow glen brae braes "
-                    "cliff ridge height",
+        "cliff ridge height",
         "morning": "dawn sunrise early day breakfast wake sun light dew fresh lark cock bird sunny",
-        "summer": "meadow sun warm holiday june july august field flowers harvest hay heat beach green "
-                  "season",
+        "summer": "meadow sun warm holiday june july august field flowers harvest hay heat beach green season",
         "flower": "flowers blossom blooming bloom rose lily daisy garden spring petal bouquet bee butterfly "
-                  "meadow violet",
+        "meadow violet",
         "rose": "roses red flower thorn love garden petal blossom bloom pink scent bud beauty bride",
-        "dream": "dreams sleep night fairy fairies wish fantasy magic imagine vision hope ghost angel "
-                 "lullaby",
+        "dream": "dreams sleep night fairy fairies wish fantasy magic imagine vision hope ghost angel lullaby",
         "love": "heart lovely lover sweetheart darling dear kiss romance marry wedding bride valentine "
-                "courting beloved maid fond passion",
+        "courting beloved maid fond passion",
         "golden": "gold yellow shine treasure rich crown king sun wealth coin amber ring queen",
         "red": "scarlet crimson blood rose fire cherry ruby wine apple coat flag heart",
         "blue": "sky sea ocean navy azure bell bells sad bonnet eyes water cold",
@@ -102,8 +99,7 @@ ASSOCIATIONS: dict[str, tuple[str, ...]] = {
         "horse": "horses mare pony ride rider saddle race stable gallop hunt hunter farm colt",
         "house": "home cottage door roof window room hall family garden street town wall kitchen",
         "castle": "castles king queen tower prince princess knight palace fort hall lord court wall",
-        "bird": "birds lark blackbird thrush cuckoo wing wings sing song nest feather fly robin sparrow "
-                "dove",
+        "bird": "birds lark blackbird thrush cuckoo wing wings sing song nest feather fly robin sparrow dove",
     }.items()
 }
 

@@ -7,9 +7,21 @@ or a function that still raises ``NotImplementedError``) get "not yet" instead o
 copy always runs top to bottom.
 """
 
+from . import (  # noqa: F401  (registers the checkers)
+    lesson00,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+    lesson05,
+    lesson06,
+    lesson07,
+    lesson08,
+    lesson09,
+    lesson10,
+    lesson11,  # noqa: F401  (lesson 11's checkers)
+    lesson12,  # noqa: F401  (lesson 12's checkers)
+)
 from .core import Feedback, catalogue, check, evaluate, exercise
-from . import lesson00, lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09, lesson10  # noqa: F401  (registers the checkers)
-from . import lesson12  # noqa: F401  (lesson 12's checkers)
-from . import lesson11  # noqa: F401  (lesson 11's checkers)
 
 __all__ = ["Feedback", "catalogue", "check", "evaluate", "exercise"]

@@ -99,9 +99,13 @@ def check_hz_to_mel(answer: Any) -> tuple[bool, str]:
     except (TypeError, ValueError):
         return False, "hz_to_mel(array) should return an array of numbers, one mel value per frequency."
     if got.shape != freqs.shape:
-        return False, f"hz_to_mel of an array of shape {freqs.shape} returned shape {got.shape}: one value per frequency."
+        return (
+            False,
+            f"hz_to_mel of an array of shape {freqs.shape} returned shape {got.shape}: one value per frequency.",
+        )
     if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
         return True, (
-            "Vectorised: one numpy expression converts a whole frequency axis, e.g. hz_to_mel(librosa.fft_frequencies())."
+            "Vectorised: one numpy expression converts a whole frequency axis, "
+            "e.g. hz_to_mel(librosa.fft_frequencies())."
         )
     return False, "Right for 1,000 Hz but not for every frequency in an array: check the formula for all f."

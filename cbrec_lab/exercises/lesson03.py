@@ -46,7 +46,14 @@ def check_average_precision(answer: Any, *, ranked, relevant, k: int) -> tuple[b
     hits = [i + 1 for i, item in enumerate(list(ranked)[:k]) if item in set(relevant)]
     precisions = [(n + 1) / position for n, position in enumerate(hits)]
     if precisions and math.isclose(value, float(np.mean(precisions)), rel_tol=1e-9):
-        return False, f"You divided by the number of hits ({len(hits)}); divide by min(k, |relevant|) = {min(k, len(relevant))}."
+        return (
+            False,
+            f"You divided by the number of hits ({len(hits)}); divide by min(k, |relevant|) = {min(k, len(relevant))}.",
+        )
     if math.isclose(value, len(hits) / k, rel_tol=1e-9):
         return False, "That is precision@k; AP averages the precision at the position of each relevant item."
-    return False, "Not quite. At every position i ≤ k holding a relevant item, take P@i; add them and divide by min(k, |relevant|)."
+    return (
+        False,
+        "Not quite. At every position i ≤ k holding a relevant item, take P@i; "
+        "add them and divide by min(k, |relevant|).",
+    )

@@ -37,17 +37,27 @@ def check_mcos(answer: Any) -> tuple[bool, str]:
     except (TypeError, ValueError):
         return False, f"mcos should return one number, got {type(value).__name__} of shape {np.shape(value)}."
     if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
-        return True, f"MCOS = {expected:.4f} for this batch: each prediction is rewarded for matching its own song and penalised for matching the others."
+        return (
+            True,
+            f"MCOS = {expected:.4f} for this batch: each prediction is rewarded for matching its own song "
+            "and penalised for matching the others.",
+        )
     if np.isclose(value, _mcos(y_true, y_pred, "S2"), rtol=1e-6):
         return False, "You used S2 = S + 1 in the numerator too; the thesis divides S[k, k] (not S2[k, k])."
     s = _cosines(y_true, y_pred)
     if np.isclose(value, float(np.mean(np.diag(s) / (s + 1).sum(axis=1))), rtol=1e-6):
-        return False, "You summed S2 over a row; the thesis sums column k, Σ_i S2[i, k] (all true vectors against prediction k)."
+        return (
+            False,
+            "You summed S2 over a row; the thesis sums column k, Σ_i S2[i, k] (all true vectors against prediction k).",
+        )
     if np.isclose(value, float(np.mean(np.diag(s))), rtol=1e-6):
         return False, "That is the mean cosine (the COS metric); MCOS divides each S[k, k] by the column sum of S + 1."
     if np.isclose(value, float(np.mean(np.diag(s) / s.sum(axis=0))), rtol=1e-6):
         return False, "Add 1 to S before the column sum (S2 = S + 1), so the denominator is positive."
-    return False, "Not quite. Normalise the rows, S = true_unit @ pred_unit.T, then mean of diag(S) / (S + 1).sum(axis=0)."
+    return (
+        False,
+        "Not quite. Normalise the rows, S = true_unit @ pred_unit.T, then mean of diag(S) / (S + 1).sum(axis=0).",
+    )
 
 
 @exercise("04.2", "How many features reach the dense layer")
@@ -62,10 +72,17 @@ def check_flatten_size(answer: Any) -> tuple[bool, str]:
         if got == expected:
             continue
         if got == (frames - kernel) // pool * filters:
-            return False, f"For {frames} frames and a kernel of {kernel}, a 'valid' convolution leaves frames − kernel + 1 = {frames - kernel + 1} positions (you forgot the + 1)."
+            return (
+                False,
+                f"For {frames} frames and a kernel of {kernel}, a 'valid' convolution leaves "
+                f"frames − kernel + 1 = {frames - kernel + 1} positions (you forgot the + 1).",
+            )
         if got == -(-(frames - kernel + 1) // pool) * filters:
             return False, "Max-pooling drops an incomplete last group: use floor division, not ceil."
         if got == frames // pool * filters:
-            return False, f"The convolution itself shortens the sequence first: {frames} − {kernel} + 1 positions, then pooling."
+            return (
+                False,
+                f"The convolution itself shortens the sequence first: {frames} − {kernel} + 1 positions, then pooling.",
+            )
         return False, f"flatten_size{(frames, kernel, pool, filters)} should be {expected}, got {got!r}."
     return True, "⌊(130 − 3 + 1) / 4⌋ · 128 = 4,096 features enter the thesis CNN's dense layer."

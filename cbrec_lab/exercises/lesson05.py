@@ -33,7 +33,9 @@ def check_cross_entropy(answer: Any) -> tuple[bool, str]:
     rows = np.arange(n)
     picked = probabilities[rows, labels]
     expected = -np.mean(np.log(picked))
-    value = as_number(call_student(answer, probabilities.copy(), labels.copy(), call="cross_entropy(probabilities, labels)"))
+    value = as_number(
+        call_student(answer, probabilities.copy(), labels.copy(), call="cross_entropy(probabilities, labels)")
+    )
     if value is None:
         return False, "Return one number: the loss averaged over the songs (a float, not an array)."
     if math.isclose(value, expected, rel_tol=1e-6):
@@ -112,11 +114,20 @@ def check_precision_recall(answer: Any) -> tuple[bool, str]:
         )
     accuracy = diagonal.sum() / confusion.sum()
     if close(got_precision, np.full(n, accuracy)) or close(got_recall, np.full(n, accuracy)):
-        return False, "That is the overall accuracy for every genre; divide each diagonal entry by its own column or row sum."
+        return (
+            False,
+            "That is the overall accuracy for every genre; divide each diagonal entry by its own column or row sum.",
+        )
     if close(got_precision, diagonal / confusion.sum()) or close(got_recall, diagonal / confusion.sum()):
-        return False, "You divided by the total number of songs; precision divides by a column sum, recall by a row sum."
+        return (
+            False,
+            "You divided by the total number of songs; precision divides by a column sum, recall by a row sum.",
+        )
     if close(got_precision, precision) and not close(got_recall, recall):
         return False, "Precision is right; recall divides the diagonal by the row sums (axis=1)."
     if close(got_recall, recall) and not close(got_precision, precision):
         return False, "Recall is right; precision divides the diagonal by the column sums (axis=0)."
-    return False, "Not quite. Take the diagonal (np.diag); precision divides it by the column sums, recall by the row sums."
+    return (
+        False,
+        "Not quite. Take the diagonal (np.diag); precision divides it by the column sums, recall by the row sums.",
+    )

@@ -32,7 +32,7 @@ def _code(patch, order=_ORDER, strict=False, msb_first=False) -> int:
     centre = patch[1, 1]
     bits = [(patch[r, c] > centre) if strict else (patch[r, c] >= centre) for r, c in order]
     weights = [2 ** (7 - i) if msb_first else 2**i for i in range(8)]
-    return int(sum(int(b) * w for b, w in zip(bits, weights)))
+    return int(sum(int(b) * w for b, w in zip(bits, weights, strict=True)))
 
 
 @exercise("06.1", "The LBP code of a 3×3 patch")
@@ -50,15 +50,25 @@ def check_lbp(answer: Any) -> tuple[bool, str]:
         if value == expected:
             continue
         if value == _code(patch, strict=True):
-            return False, (f"For {patch} you compared with > ; the convention is s_i = 1 if g_i ≥ g_c, so a neighbour "
-                           "equal to the centre counts as 1 (lbp_code and scikit-image do the same).")
+            return False, (
+                f"For {patch} you compared with > ; the convention is s_i = 1 if g_i ≥ g_c, so a neighbour "
+                "equal to the centre counts as 1 (lbp_code and scikit-image do the same)."
+            )
         if value == _code(patch, msb_first=True):
-            return False, "Your bits are in reverse: neighbour 0 (east) is bit 0, the least significant (weight 2⁰ = 1)."
+            return (
+                False,
+                "Your bits are in reverse: neighbour 0 (east) is bit 0, the least significant (weight 2⁰ = 1).",
+            )
         if value == _code(patch, order=_CLOCKWISE_NW):
-            return False, ("You numbered the neighbours clockwise from the top-left corner, the order of many textbooks; "
-                           "here neighbour 0 is east and the numbering goes counter-clockwise (E, NE, N, NW, W, SW, S, SE).")
+            return False, (
+                "You numbered the neighbours clockwise from the top-left corner, the order of many textbooks; "
+                "here neighbour 0 is east and the numbering goes counter-clockwise (E, NE, N, NW, W, SW, S, SE)."
+            )
         if value == _code(patch, order=_CLOCKWISE_E):
-            return False, "You start east but go clockwise; the library goes counter-clockwise: E, NE, N, NW, W, SW, S, SE."
+            return (
+                False,
+                "You start east but go clockwise; the library goes counter-clockwise: E, NE, N, NW, W, SW, S, SE.",
+            )
         if value == _code(patch) - 256 or value < 0:
             return False, "Codes are unsigned, 0–255: convert the bits with Python integers, not int8."
         return False, f"lbp({patch}) should be {expected}, got {value}."
@@ -98,17 +108,26 @@ def check_colourfulness(answer: Any) -> tuple[bool, str]:
     r8, g8, b8 = (image[..., k] for k in range(3))
     r, g, b = (rgb[..., k] for k in range(3))
     rg_options = [(r - g, False), ((r8 - g8).astype(float), True)]
-    yb_options = [(0.5 * (r + g) - b, False), (0.5 * (r8 + g8) - b8, True), ((r8 // 2 + g8 // 2 - b8).astype(float), True)]
+    yb_options = [
+        (0.5 * (r + g) - b, False),
+        (0.5 * (r8 + g8) - b8, True),
+        ((r8 // 2 + g8 // 2 - b8).astype(float), True),
+    ]
     for rg, rg_wrapped in rg_options:
         for yb, yb_wrapped in yb_options:
             candidate = float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
             if (rg_wrapped or yb_wrapped) and np.isclose(value, candidate, rtol=1e-6):
-                return False, ("uint8 wrap-around: R − G on uint8 arrays gives 256 + R − G when G > R (e.g. 10 − 20 = 246), "
-                               "and R + G overflows above 255. Convert first: rgb = image.astype(float).")
+                return False, (
+                    "uint8 wrap-around: R − G on uint8 arrays gives 256 + R − G when G > R (e.g. 10 − 20 = 246), "
+                    "and R + G overflows above 255. Convert first: rgb = image.astype(float)."
+                )
     if np.isclose(value, _colourfulness(rgb, variance=True), rtol=1e-6):
         return False, "You used the variances σ² where the formula has the standard deviations σ (np.std, not np.var)."
     if np.isclose(value, _colourfulness(rgb / 255.0), rtol=1e-6):
-        return False, "That is the colourfulness of the image scaled to [0, 1]; report it on the 0–255 scale (multiply by 255)."
+        return (
+            False,
+            "That is the colourfulness of the image scaled to [0, 1]; report it on the 0–255 scale (multiply by 255).",
+        )
     if np.isclose(value, _colourfulness(rgb, mean_term=False), rtol=1e-6):
         return False, "You forgot the second term, 0.3 · sqrt(μ_rg² + μ_yb²) (how far the average colour is from grey)."
     return False, f"colourfulness(image) should be {expected:.3f}, got {value:.3f}."

@@ -43,8 +43,10 @@ def check_conv_layer(answer: Any) -> tuple[bool, str]:
         if size != expected_size:
             exact = (W - F + 2 * P) / S + 1
             if size == round(exact) or size == int(np.ceil(exact)):
-                return False, (f"{call}: (W − F + 2P)/S + 1 = {exact:g} is not a whole number; frameworks drop the "
-                               f"incomplete last position (floor), giving {expected_size}. Use integer division //.")
+                return False, (
+                    f"{call}: (W − F + 2P)/S + 1 = {exact:g} is not a whole number; frameworks drop the "
+                    f"incomplete last position (floor), giving {expected_size}. Use integer division //."
+                )
             if size == (W - F + P) // S + 1:
                 return False, f"{call}: the padding is added on both sides of the image: + 2P, not + P."
             return False, f"{call}: the output side should be (W − F + 2P) // S + 1 = {expected_size}, got {size}."
@@ -52,14 +54,20 @@ def check_conv_layer(answer: Any) -> tuple[bool, str]:
             if params == K * F * F * D:
                 return False, f"{call}: each filter also has one bias: K·(F·F·D + 1) = {expected_params}, got {params}."
             if params == K * (F * F + 1):
-                return False, (f"{call}: a filter spans the whole depth of its input, F×F×D weights, not F×F "
-                               f"(expected {expected_params}).")
+                return False, (
+                    f"{call}: a filter spans the whole depth of its input, F×F×D weights, not F×F "
+                    f"(expected {expected_params})."
+                )
             if params == K * (F * F * D + 1) * (expected_size**2):
-                return False, (f"{call}: the filter's weights are shared over all positions (parameter sharing), so "
-                               "the output size does not enter the count.")
+                return False, (
+                    f"{call}: the filter's weights are shared over all positions (parameter sharing), so "
+                    "the output size does not enter the count."
+                )
             return False, f"{call}: the parameters should be K·(F·F·D + 1) = {expected_params}, got {params}."
-    return True, ("Right: AlexNet's first layer maps 227×227×3 to 55×55×96 with 34,944 parameters — and a 224-pixel "
-                  "input would not divide evenly ((224 − 11)/4 + 1 = 54.25), the puzzle of the paper's figure.")
+    return True, (
+        "Right: AlexNet's first layer maps 227×227×3 to 55×55×96 with 34,944 parameters — and a 224-pixel "
+        "input would not divide evenly ((224 − 11)/4 + 1 = 54.25), the puzzle of the paper's figure."
+    )
 
 
 def _reference_ncm(train_x, train_y, test_x) -> np.ndarray:
@@ -88,8 +96,10 @@ def _ncm_case(seed: int):
     scale = rng.choice([0.2, 5.0], size=(len(train_y), 1))
     train_x = np.abs(directions[np.searchsorted(labels, train_y)] * scale + 0.02 * rng.normal(size=(len(train_y), 6)))
     test_y = rng.choice(labels, size=12)
-    test_x = np.abs(directions[np.searchsorted(labels, test_y)] * rng.choice([0.1, 8.0], size=(12, 1))
-                    + 0.02 * rng.normal(size=(12, 6)))
+    test_x = np.abs(
+        directions[np.searchsorted(labels, test_y)] * rng.choice([0.1, 8.0], size=(12, 1))
+        + 0.02 * rng.normal(size=(12, 6))
+    )
     return train_x, train_y, test_x, test_y
 
 
@@ -98,8 +108,10 @@ def check_nearest_class_mean(answer: Any) -> tuple[bool, str]:
     """nearest_class_mean(train_x, train_y, test_x) -> one predicted label per test row, by cosine similarity to
     the re-normalised mean of each class's L2-normalised training vectors."""
     if not callable(answer):
-        return False, ("Expected a function nearest_class_mean(train_x, train_y, test_x) returning one label per "
-                       f"test row, got {type(answer).__name__}.")
+        return False, (
+            "Expected a function nearest_class_mean(train_x, train_y, test_x) returning one label per "
+            f"test row, got {type(answer).__name__}."
+        )
     for seed in (0, 1, 2):
         train_x, train_y, test_x, _ = _ncm_case(seed)
         call = f"nearest_class_mean(train_x {train_x.shape}, train_y {train_y.shape}, test_x {test_x.shape})"
@@ -108,13 +120,18 @@ def check_nearest_class_mean(answer: Any) -> tuple[bool, str]:
         if got.shape != expected.shape:
             return False, f"{call} should return {len(expected)} labels (one per test row), got shape {got.shape}."
         if not np.issubdtype(got.dtype, np.str_) and not got.dtype == object:
-            return False, f"Return the class labels themselves (e.g. 'chair'), not their positions; got dtype {got.dtype}."
+            return (
+                False,
+                f"Return the class labels themselves (e.g. 'chair'), not their positions; got dtype {got.dtype}.",
+            )
         if np.array_equal(got.astype(str), expected):
             continue
         if np.array_equal(got.astype(str), _euclidean_ncm(train_x, train_y, test_x)):
-            return False, ("You compared raw vectors by Euclidean distance; their lengths vary (a bright photo has "
-                           "larger activations) — normalise each vector to unit length and compare directions by "
-                           "cosine similarity.")
+            return False, (
+                "You compared raw vectors by Euclidean distance; their lengths vary (a bright photo has "
+                "larger activations) — normalise each vector to unit length and compare directions by "
+                "cosine similarity."
+            )
         wrong = int((got.astype(str) != expected).sum())
         return False, f"{wrong} of {len(expected)} predictions differ from the nearest class mean by cosine similarity."
     return True, "Right: one mean per class, compared by direction — it works from a single example per class."

@@ -27,7 +27,10 @@ def _fa(profile_artists, candidate_artists) -> np.ndarray:
 def check_favourite_artist(answer: Any) -> tuple[bool, str]:
     """favourite_artist(profile_artists, candidate_artists) -> share of the profile by each candidate's artist."""
     if not callable(answer):
-        return False, f"Expected a function favourite_artist(profile_artists, candidate_artists), got {type(answer).__name__}."
+        return (
+            False,
+            f"Expected a function favourite_artist(profile_artists, candidate_artists), got {type(answer).__name__}.",
+        )
     for profile, candidates in _FA_CASES:
         call = f"favourite_artist({profile}, {candidates})"
         got = np.asarray(call_student(answer, list(profile), list(candidates), call=call), dtype=float).ravel()
@@ -40,14 +43,18 @@ def check_favourite_artist(answer: Any) -> tuple[bool, str]:
         if np.allclose(got, counts):
             return False, f"{call}: divide the counts by the number of purchases ({len(profile)}) to get shares."
         if np.allclose(got, counts > 0):
-            return False, (f"{call}: an artist bought twice should score higher than one bought once — count the "
-                           "purchases, don't just test membership.")
+            return False, (
+                f"{call}: an artist bought twice should score higher than one bought once — count the "
+                "purchases, don't just test membership."
+            )
         return False, f"{call} should give {expected.round(3).tolist()}, got {got.round(3).tolist()}."
     return True, "Right: the customer's favourite artists first, in proportion to how often they bought them."
 
 
 _T = pd.Timestamp("2017-03-01 12:00")
-_UPLOAD = pd.to_datetime(["2017-01-01", "2017-03-01 12:00", "2017-03-02", "2016-12-01", "2017-02-01", "2017-02-15"], format="ISO8601")
+_UPLOAD = pd.to_datetime(
+    ["2017-01-01", "2017-03-01 12:00", "2017-03-02", "2016-12-01", "2017-02-01", "2017-02-15"], format="ISO8601"
+)
 _SALE = pd.to_datetime(["2017-02-01", "2017-03-01 12:00", None, None, "2017-03-05", None], format="ISO8601")
 
 
@@ -67,11 +74,15 @@ def check_available_items(answer: Any) -> tuple[bool, str]:
     if got.shape != expected.shape:
         return False, f"Return one True/False per item ({len(expected)}), got shape {got.shape}."
     if np.array_equal(got, expected):
-        return True, ("Right: item 1 (sold exactly at t — the purchase being replayed) is available, item 0 (sold "
-                      "before) and item 2 (uploaded after) are not, and unsold items (NaT) stay available.")
+        return True, (
+            "Right: item 1 (sold exactly at t — the purchase being replayed) is available, item 0 (sold "
+            "before) and item 2 (uploaded after) are not, and unsold items (NaT) stay available."
+        )
     if not got[1] and np.array_equal(np.delete(got, 1), np.delete(expected, 1)):
-        return False, ("The item sold exactly at t is the one the customer buys at that moment: it must be available. "
-                       "Use sale < t (strictly before), and upload ≤ t.")
+        return False, (
+            "The item sold exactly at t is the one the customer buys at that moment: it must be available. "
+            "Use sale < t (strictly before), and upload ≤ t."
+        )
     if got[0]:
         return False, "An item sold before t (item 0, sold on 1 February) can no longer be bought."
     if got[2]:

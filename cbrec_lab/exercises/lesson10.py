@@ -19,8 +19,9 @@ def _vbpr_parameters(n_users: int, n_items: int, k: int, k_visual: int, d: int) 
 def check_vbpr_parameters(answer: Any) -> tuple[bool, str]:
     """vbpr_parameters(n_users, n_items, K, K_visual, d) -> number of learnt parameters of VBPR."""
     if not callable(answer):
-        return False, (f"Expected a function vbpr_parameters(n_users, n_items, K, K_visual, d), got "
-                       f"{type(answer).__name__}.")
+        return False, (
+            f"Expected a function vbpr_parameters(n_users, n_items, K, K_visual, d), got {type(answer).__name__}."
+        )
     for args in ((1_000, 500, 10, 10, 1280), (3, 4, 2, 1, 5), (20_000, 100_000, 10, 10, 4096)):
         call = f"vbpr_parameters{args}"
         got = call_student(answer, *args, call=call)
@@ -33,13 +34,17 @@ def check_vbpr_parameters(answer: Any) -> tuple[bool, str]:
         if got == expected - n_items:
             return False, f"{call}: you forgot the item biases β_i (one per item)."
         if got == expected + n_items * k_visual:
-            return False, (f"{call}: items have no θ_i — their visual factors are E·f_i, computed from the "
-                           "features by the shared E, which is what lets VBPR score a new item.")
+            return False, (
+                f"{call}: items have no θ_i — their visual factors are E·f_i, computed from the "
+                "features by the shared E, which is what lets VBPR score a new item."
+            )
         if got == expected + n_users:
             return False, f"{call}: there is no user bias — it would cancel in x̂_ui − x̂_uj."
         return False, f"{call} should be {expected:,}, got {got!r}."
-    return True, ("Right: β_i, γ_u, γ_i and θ_u grow with the users and items; E and β′ are shared, which is why "
-                  "VBPR costs only K′·d + d more than BPR-MF per visual dimension of the items.")
+    return True, (
+        "Right: β_i, γ_u, γ_i and θ_u grow with the users and items; E and β′ are shared, which is why "
+        "VBPR costs only K′·d + d more than BPR-MF per visual dimension of the items."
+    )
 
 
 def _bpr_loss(x_ui, x_uj) -> float:
@@ -68,8 +73,10 @@ def check_bpr_loss(answer: Any) -> tuple[bool, str]:
         if np.isclose(got, expected, rtol=1e-6):
             continue
         if not np.isfinite(got):
-            return False, (f"{call} gave {got}: 1 / (1 + exp(800)) overflows. Write −ln σ(x) as softplus(−x) = "
-                           "np.logaddexp(0, −x), which is exact for any x.")
+            return False, (
+                f"{call} gave {got}: 1 / (1 + exp(800)) overflows. Write −ln σ(x) as softplus(−x) = "
+                "np.logaddexp(0, −x), which is exact for any x."
+            )
         if np.isclose(got, -expected, rtol=1e-6):
             return False, f"{call}: the loss is −ln σ(x̂_uij), a positive number (BPR-OPT maximises +ln σ)."
         if np.isclose(got, _bpr_loss(x_uj, x_ui), rtol=1e-6):
@@ -107,8 +114,10 @@ def check_user_auc(answer: Any) -> tuple[bool, str]:
         others = np.setdiff1d(np.arange(len(s)), [test_item])
         with_positives = float(np.mean((s[test_item] > s[others]) + 0.5 * (s[test_item] == s[others])))
         if positives and np.isclose(got, with_positives):
-            return False, (f"{call}: leave out the user's other positives {positives} — they are not negatives "
-                           "(E(u) pairs the test item with items the user never interacted with).")
+            return False, (
+                f"{call}: leave out the user's other positives {positives} — they are not negatives "
+                "(E(u) pairs the test item with items the user never interacted with)."
+            )
         negatives = np.setdiff1d(others, positives)
         strict = float(np.mean(s[test_item] > s[negatives]))
         if np.isclose(got, strict) or np.isclose(got, float(np.mean(s[test_item] >= s[negatives]))):

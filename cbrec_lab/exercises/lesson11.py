@@ -23,8 +23,12 @@ def check_alias_table(answer: Any) -> tuple[bool, str]:
     """alias_table(weights) -> (threshold, alias): Vose's construction."""
     if not callable(answer):
         return False, f"Expected a function alias_table(weights), got {type(answer).__name__}."
-    cases = [np.array([1.0, 3.0]), np.array([0.5, 3.0, 0.0, 1.5, 7.0, 0.25]), np.array([2.0, 2.0, 2.0]),
-             np.arange(1.0, 11.0)]
+    cases = [
+        np.array([1.0, 3.0]),
+        np.array([0.5, 3.0, 0.0, 1.5, 7.0, 0.25]),
+        np.array([2.0, 2.0, 2.0]),
+        np.arange(1.0, 11.0),
+    ]
     for weights in cases:
         call = f"alias_table({weights.tolist()})"
         got = call_student(answer, weights.copy(), call=call)
@@ -33,33 +37,43 @@ def check_alias_table(answer: Any) -> tuple[bool, str]:
         threshold, alias = (np.asarray(x) for x in got)
         n = len(weights)
         if threshold.shape != (n,) or alias.shape != (n,):
-            return False, (f"{call}: threshold and alias need one entry per outcome ({n}), got {threshold.shape}, "
-                           f"{alias.shape}.")
+            return False, (
+                f"{call}: threshold and alias need one entry per outcome ({n}), got {threshold.shape}, {alias.shape}."
+            )
         if not np.issubdtype(alias.dtype, np.integer) or alias.min() < 0 or alias.max() >= n:
             return False, f"{call}: alias must hold outcome indices in [0, {n})."
         if (threshold < -1e-12).any() or (threshold > 1 + 1e-12).any():
-            return False, (f"{call}: a threshold is a probability (the column keeps its own outcome when u < q_i); "
-                           f"got values in [{threshold.min():.3f}, {threshold.max():.3f}].")
+            return False, (
+                f"{call}: a threshold is a probability (the column keeps its own outcome when u < q_i); "
+                f"got values in [{threshold.min():.3f}, {threshold.max():.3f}]."
+            )
         expected = weights / weights.sum()
         implied = _implied(threshold, alias)
         if np.allclose(implied, expected, atol=1e-9):
             continue
         if np.allclose(threshold, expected):
-            return False, (f"{call}: the thresholds are the plain probabilities. Scale them by n first "
-                           f"(q_i = n·w_i/Σw), so that the average column holds exactly 1.")
-        return False, (f"{call}: your table draws outcome j with probability {np.round(implied, 3).tolist()}, "
-                       f"but the weights ask for {np.round(expected, 3).tolist()}. When a small column s borrows "
-                       "from a large column g, g loses 1 − q_s.")
-    return True, ("Right: every column is settled once, so building the table is O(n) and each draw O(1) — "
-                  "which is why LINE can sample its edges by weight at no cost per step.")
+            return False, (
+                f"{call}: the thresholds are the plain probabilities. Scale them by n first "
+                f"(q_i = n·w_i/Σw), so that the average column holds exactly 1."
+            )
+        return False, (
+            f"{call}: your table draws outcome j with probability {np.round(implied, 3).tolist()}, "
+            f"but the weights ask for {np.round(expected, 3).tolist()}. When a small column s borrows "
+            "from a large column g, g loses 1 − q_s."
+        )
+    return True, (
+        "Right: every column is settled once, so building the table is O(n) and each draw O(1) — "
+        "which is why LINE can sample its edges by weight at no cost per step."
+    )
 
 
 @exercise("11.2", "LINE's update for one arc")
 def check_line_step(answer: Any) -> tuple[bool, str]:
     """line_step(u, context_target, context_negatives, rate) -> (u, context_target, context_negatives)."""
     if not callable(answer):
-        return False, (f"Expected a function line_step(u, context_target, context_negatives, rate), got "
-                       f"{type(answer).__name__}.")
+        return False, (
+            f"Expected a function line_step(u, context_target, context_negatives, rate), got {type(answer).__name__}."
+        )
     from ..models.network_embedding import line_sgd_step  # here: cbrec_lab.models imports Keras
 
     rng = np.random.default_rng(11)
@@ -82,19 +96,27 @@ def check_line_step(answer: Any) -> tuple[bool, str]:
         sigma = 1 / (1 + np.exp(-(ctx @ u)))
         g = rate * (np.r_[1.0, np.zeros(k)] - sigma)
         if np.allclose(new_u, u - g @ ctx) or np.allclose(new_target, ctx[0] - g[0] * u):
-            return False, (f"{call}: a sign is flipped — g_c = ρ(y_c − σ(u′_c·u)) is added: it is gradient "
-                           "*ascent* on log σ.")
+            return False, (
+                f"{call}: a sign is flipped — g_c = ρ(y_c − σ(u′_c·u)) is added: it is gradient *ascent* on log σ."
+            )
         late = ctx[0] + g[0] * vertex[0]
         if np.allclose(new_u, vertex[0]) and np.allclose(new_target, late):
-            return False, (f"{call}: the context vectors must move with the *old* u; you updated u first and used the "
-                           "new one (keep a copy, or compute every g before changing anything).")
+            return False, (
+                f"{call}: the context vectors must move with the *old* u; you updated u first and used the "
+                "new one (keep a copy, or compute every g before changing anything)."
+            )
         if np.allclose(new_u, vertex[0]) and np.allclose(new_target, context[0]):
-            return False, (f"{call}: u and the target are right, but the negatives should move by g_n·u with "
-                           "g_n = −ρσ(u′_n·u).")
-        return False, (f"{call}: expected u → {np.round(vertex[0], 4).tolist()}, got {np.round(new_u, 4).tolist()}. "
-                       "Compute g_c = ρ(y_c − σ(u′_c·u)) for the target (y = 1) and each negative (y = 0).")
-    return True, ("Right — that is the whole of LINE's learning: one logistic regression per sampled arc, which "
-                  "cbrec_lab.models.line_sgd_step runs on a mini-batch of arcs at once.")
+            return False, (
+                f"{call}: u and the target are right, but the negatives should move by g_n·u with g_n = −ρσ(u′_n·u)."
+            )
+        return False, (
+            f"{call}: expected u → {np.round(vertex[0], 4).tolist()}, got {np.round(new_u, 4).tolist()}. "
+            "Compute g_c = ρ(y_c − σ(u′_c·u)) for the target (y = 1) and each negative (y = 0)."
+        )
+    return True, (
+        "Right — that is the whole of LINE's learning: one logistic regression per sampled arc, which "
+        "cbrec_lab.models.line_sgd_step runs on a mini-batch of arcs at once."
+    )
 
 
 def _hit_rate(lists, relevant) -> float:
@@ -127,6 +149,7 @@ def check_hit_rate(answer: Any) -> tuple[bool, str]:
         return False, f"{call}: query 2 has no relevant song at all — leave it out, it cannot be hit or missed."
     precision = np.mean([relevant[q, lists[q]].mean() for q in (0, 1, 3)])
     if np.isclose(got, precision) or np.isclose(got, relevant[np.arange(4)[:, None], lists].mean()):
-        return False, (f"{call}: that is precision (the share of relevant songs in a list); hit rate asks whether "
-                       "there is any.")
+        return False, (
+            f"{call}: that is precision (the share of relevant songs in a list); hit rate asks whether there is any."
+        )
     return False, f"{call} should be {expected:.4f}, got {got:.4f}."

@@ -212,7 +212,9 @@ def genre_cnn(
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
     x = keras.layers.Dropout(dropout, name="drop3")(x)
-    outputs = keras.layers.Dense(_positive("n_classes", n_classes), activation="softmax", dtype="float32", name="genre")(x)
+    outputs = keras.layers.Dense(
+        _positive("n_classes", n_classes), activation="softmax", dtype="float32", name="genre"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 

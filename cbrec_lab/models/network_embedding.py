@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_expit
 
+from ..checks import positive_int
 from ..exceptions import ParameterError
 
 __all__ = [
@@ -90,12 +91,6 @@ __all__ = [
 
 #: The kinds of vertex of the song–keyword–image network.
 VERTEX_KINDS = ("song", "keyword", "image")
-
-
-def _positive_int(value, *, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _rng(seed) -> np.random.Generator:
@@ -166,7 +161,7 @@ class AliasTable:
 
     def sample(self, size: int, *, seed: int | np.random.Generator = 0) -> np.ndarray:
         """``size`` independent draws (outcome indices, ``int64``)."""
-        size = _positive_int(size, name="size")
+        size = positive_int(size, name="size")
         rng = _rng(seed)
         column = rng.integers(len(self), size=size)
         keep = rng.random(size) < self.threshold[column]
@@ -250,17 +245,23 @@ class HeterogeneousNetwork:
         source, target, weight = self.arcs()
         table = sp.csr_matrix((weight, (source, target)), shape=(self.n_vertices, self.n_vertices))
         names = np.asarray(self.names, dtype=object)
-        return pd.DataFrame(table[a][:, b].toarray(), index=pd.Index(names[a], name=rows),
-                            columns=pd.Index(names[b], name=columns))
+        return pd.DataFrame(
+            table[a][:, b].toarray(), index=pd.Index(names[a], name=rows), columns=pd.Index(names[b], name=columns)
+        )
 
     def edge_table(self) -> pd.DataFrame:
         """The edges as a DataFrame: ``source``, ``target`` (names), ``kind`` (``"song–keyword"``, ...),
         ``weight``."""
         names = np.asarray(self.names, dtype=object)
         a, b = self.edges[:, 0], self.edges[:, 1]
-        return pd.DataFrame({"source": names[a], "target": names[b],
-                             "kind": [f"{x}–{y}" for x, y in zip(self.kinds[a], self.kinds[b])],
-                             "weight": self.weights})
+        return pd.DataFrame(
+            {
+                "source": names[a],
+                "target": names[b],
+                "kind": [f"{x}–{y}" for x, y in zip(self.kinds[a], self.kinds[b], strict=True)],
+                "weight": self.weights,
+            }
+        )
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{int((self.kinds == k).sum())} {k}s" for k in VERTEX_KINDS)
@@ -300,7 +301,7 @@ def frequent_keywords(documents, n_keywords: int = 72, *, always: Sequence[str] 
         At most ``n_keywords`` (fewer when the documents have fewer distinct tokens), most frequent first.
     """
     docs = _documents(documents, name="documents")
-    n_keywords = _positive_int(n_keywords, name="n_keywords")
+    n_keywords = positive_int(n_keywords, name="n_keywords")
     if isinstance(always, str):
         raise ParameterError(f"always must be a sequence of words, got the string {always!r}.")
     counts = Counter(token for doc in docs for token in doc)
@@ -408,10 +409,12 @@ def song_keyword_image_network(
     n_songs, n_keywords = len(kept), len(keywords)
     names = tuple([song_ids[i] for i in kept] + keywords + image_ids)
     kinds = np.array(["song"] * n_songs + ["keyword"] * n_keywords + ["image"] * len(image_ids), dtype=object)
-    edges = np.concatenate([
-        np.column_stack([song_vertex[s_doc], n_songs + s_key]),
-        np.column_stack([n_songs + n_keywords + i_doc, n_songs + i_key]),
-    ]).astype(np.int64)
+    edges = np.concatenate(
+        [
+            np.column_stack([song_vertex[s_doc], n_songs + s_key]),
+            np.column_stack([n_songs + n_keywords + i_doc, n_songs + i_key]),
+        ]
+    ).astype(np.int64)
     return HeterogeneousNetwork(names=names, kinds=kinds, edges=edges, weights=np.concatenate([s_w, i_w]))
 
 
@@ -457,15 +460,15 @@ def line_sgd_step(
     -----
     The inner loop of :func:`train_line`: it does not validate its arguments (``train_line`` does).
     """
-    u = vertex[sources]                                             # (B, d)
+    u = vertex[sources]  # (B, d)
     contexts = np.concatenate([targets[:, None], negatives], axis=1)  # (B, 1 + K): the target, then negatives
-    c = context[contexts]                                           # (B, 1 + K, d)
+    c = context[contexts]  # (B, 1 + K, d)
     score = np.einsum("bd,bkd->bk", u, c)
     labels = np.zeros_like(score)
     labels[:, 0] = 1.0
     active = np.ones_like(score)
-    active[:, 1:] = negatives != targets[:, None]                   # skip a negative that is the target
-    g = learning_rate * (labels - expit(score)) * active            # (B, 1 + K)
+    active[:, 1:] = negatives != targets[:, None]  # skip a negative that is the target
+    g = learning_rate * (labels - expit(score)) * active  # (B, 1 + K)
     grad_u = np.einsum("bk,bkd->bd", g, c)
     grad_c = g[:, :, None] * u[:, None, :]
     np.add.at(context, contexts.ravel(), grad_c.reshape(-1, u.shape[1]))
@@ -546,11 +549,11 @@ def train_line(
         raise ParameterError(f"network must be a HeterogeneousNetwork, got {type(network).__name__}.")
     if order not in (1, 2) or isinstance(order, bool):
         raise ParameterError(f"order must be 1 or 2, got {order!r}.")
-    dim = _positive_int(dim, name="dim")
-    negatives = _positive_int(negatives, name="negatives")
-    samples = _positive_int(samples, name="samples")
-    batch_size = _positive_int(batch_size, name="batch_size")
-    reports = _positive_int(reports, name="reports")
+    dim = positive_int(dim, name="dim")
+    negatives = positive_int(negatives, name="negatives")
+    samples = positive_int(samples, name="samples")
+    batch_size = positive_int(batch_size, name="batch_size")
+    reports = positive_int(reports, name="reports")
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real) or not learning_rate > 0:
         raise ParameterError(f"learning_rate must be a positive number, got {learning_rate!r}.")
     if len(network.edges) == 0:
@@ -572,8 +575,9 @@ def train_line(
         if (step + 1) % every == 0 or start + size == samples:
             history.append({"samples": start + size, "learning_rate": rate, "loss": float(np.mean(losses))})
             losses = []
-    return LineEmbedding(vectors=vertex, context=None if order == 1 else context, order=order,
-                         history=pd.DataFrame(history))
+    return LineEmbedding(
+        vectors=vertex, context=None if order == 1 else context, order=order, history=pd.DataFrame(history)
+    )
 
 
 def line_embedding(first: LineEmbedding | np.ndarray, second: LineEmbedding | np.ndarray) -> np.ndarray:

@@ -26,8 +26,16 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 JUPYTER = Path(sys.executable).with_name("jupyter")
 AUDIO_LESSON = "01_audio_representations.ipynb"  # the first lesson with stored players (lesson 00 has none)
 RUN_LESSON = "00_welcome.ipynb"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if importlib.util.find_spec("playwright") is None:
     pytest.skip("Playwright is not installed (pip install playwright; CI's .ci/run does it)", allow_module_level=True)
@@ -51,14 +59,30 @@ def lab(tmp_path_factory):
     course.mkdir()
     for name in (RUN_LESSON, AUDIO_LESSON):
         shutil.copy2(ROOT / "course" / name, course / name)  # untrusted: nothing signs them in this Jupyter data dir
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "IPYTHONDIR": str(base / "ipython"),
-           "CBREC_DATA_HOME": str(base / "data-home"), "CBREC_PROFILE": "ci", "CBREC_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_DATA_DIR": str(base / "data"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "IPYTHONDIR": str(base / "ipython"),
+        "CBREC_DATA_HOME": str(base / "data-home"),
+        "CBREC_PROFILE": "ci",
+        "CBREC_OFFLINE": "1",
+    }
     port, token = _free_port(), secrets.token_hex(16)
-    command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
-               f"--LabApp.workspaces_dir={base / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
-               "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
+    command = [
+        str(JUPYTER),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={course}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.extension_manager=readonly",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
     log = base / "server.log"
@@ -126,8 +150,9 @@ def test_stored_audio_players_play_in_an_untrusted_notebook(browser, lab):
             error: a.error && a.error.code, wav: a.canPlayType('audio/wav')}))"""
     )
     assert players, f"no <audio> element in {AUDIO_LESSON}"
-    silent = [p for p in players
-              if not (p["src"].startswith("data:audio/wav") and p["ready"] >= 1 and p["duration"] > 0)]
+    silent = [
+        p for p in players if not (p["src"].startswith("data:audio/wav") and p["ready"] >= 1 and p["duration"] > 0)
+    ]
     assert not silent, (
         f"{len(silent)} of {len(players)} stored players have no playable source in an untrusted notebook "
         f"(JupyterLab strips <source src>: use cbrec_lab.player.AudioPlayer): {silent}"

@@ -34,7 +34,7 @@ def _refuse(code: int, path):
 
 
 def _chmod_tree(root: Path, read_only: bool) -> None:
-    for folder, dirs, files in os.walk(root):
+    for folder, _dirs, files in os.walk(root):
         for name in files:
             path = os.path.join(folder, name)
             mode = os.stat(path).st_mode

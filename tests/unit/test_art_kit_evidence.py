@@ -47,7 +47,9 @@ def test_the_collection_is_complete(kit):
     sold_at = purchases.set_index("item_id")["timestamp"]
     assert (sold_at >= items.loc[sold_at.index, "upload_time"]).all()
     assert 1.8 <= purchases.groupby("user_id").size().mean() <= 2.8
-    assert {"Appeal (favourites)", "Customers and purchases"} <= {line[3:] for line in kit.card.splitlines() if line.startswith("## ")}
+    assert {"Appeal (favourites)", "Customers and purchases"} <= {
+        line[3:] for line in kit.card.splitlines() if line.startswith("## ")
+    }
 
 
 def test_artist_and_medium_are_visible_in_the_pixels(kit, features):
@@ -58,8 +60,11 @@ def test_artist_and_medium_are_visible_in_the_pixels(kit, features):
     assert artist > 0.6, f"artist 1-NN accuracy {artist:.2f} (chance {1 / 32:.2f})"
     medium = kit.items["medium"]
     unseen = cross_val_score(
-        make_pipeline(StandardScaler(), LogisticRegression(max_iter=3_000)), texture, medium,
-        cv=GroupKFold(5), groups=kit.items["artist"],
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=3_000)),
+        texture,
+        medium,
+        cv=GroupKFold(5),
+        groups=kit.items["artist"],
     ).mean()
     majority = medium.value_counts(normalize=True).max()
     assert unseen > majority + 0.2, f"medium of unseen artists from LBP {unseen:.2f} vs majority {majority:.2f}"

@@ -20,10 +20,18 @@ def catalogue(n_artists: int = 24, works: int = 8, seed: int = 0) -> pd.DataFram
     rows = []
     for a in range(n_artists):
         family, palette, medium = FAMILIES[a % 4], PALETTES[a % 3], MEDIA[a % 2]
-        for w in range(works):
-            rows.append({"item_id": f"A{len(rows) + 1:05d}", "artist": f"artist {a}", "family": family,
-                         "palette": palette, "medium": medium, "favourites": int(rng.poisson(10)),
-                         "upload_time": pd.Timestamp("2016-01-01") + pd.Timedelta(days=int(rng.integers(0, 365)))})
+        for _ in range(works):
+            rows.append(
+                {
+                    "item_id": f"A{len(rows) + 1:05d}",
+                    "artist": f"artist {a}",
+                    "family": family,
+                    "palette": palette,
+                    "medium": medium,
+                    "favourites": int(rng.poisson(10)),
+                    "upload_time": pd.Timestamp("2016-01-01") + pd.Timedelta(days=int(rng.integers(0, 365))),
+                }
+            )
     return pd.DataFrame(rows).set_index("item_id")
 
 
@@ -79,8 +87,14 @@ def test_users_like_the_family_and_palette_they_have_a_strong_taste_for(items):
     assert (liked_family[~strong] == top_family[~strong]).mean() > 0.4
     assert (liked_palette == top_palette).mean() > 0.5  # a third of the artworks per palette
     # favourite artists get a share of the likes well above their share of the catalogue
-    favourite = np.array([a in set(f.split(";")) for a, f in
-                          zip(items.loc[likes["item_id"], "artist"], users.loc[likes["user_id"], "favourite_artists"])])
+    favourite = np.array(
+        [
+            a in set(f.split(";"))
+            for a, f in zip(
+                items.loc[likes["item_id"], "artist"], users.loc[likes["user_id"], "favourite_artists"], strict=True
+            )
+        ]
+    )
     assert favourite.mean() > 0.2  # ≈ 2 favourite artists of 24
 
 

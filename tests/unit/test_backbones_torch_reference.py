@@ -14,8 +14,15 @@ import numpy as np
 import pytest
 import skimage.data
 
-from cbrec_lab import backbones
-from cbrec_lab.backbones import WEIGHTS_SHA256, efficientnet_lite0, prepare_images, read_torch_state_dict, weights_path
+from cbrec_lab.backbones import (
+    WEIGHTS_SHA256,
+    efficientnet_lite0,
+    efficientnet_lite0_state_dict,
+    prepare_images,
+    read_torch_state_dict,
+    weights_path,
+)
+from cbrec_lab.backbones.efficientnet import _LITE0_STAGES
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -76,7 +83,7 @@ def _torch_forward(state, x):
 
     x = relu6(bn(F.conv2d(_tf_same_pad(x, 3, 2), t["_conv_stem.weight"], stride=2), "_bn0"))
     index = 0
-    for repeats, kernel, stride, expand, _, _ in backbones._LITE0_STAGES:
+    for repeats, kernel, stride, expand, _, _ in _LITE0_STAGES:
         for repeat in range(repeats):
             p = f"_blocks.{index}."
             s = stride if repeat == 0 else 1
@@ -98,7 +105,7 @@ def test_keras_port_matches_a_torch_forward_pass():
     keras_logits = np.asarray(efficientnet_lite0(classifier_activation=None).predict_on_batch(images))
     normalised = torch.from_numpy(((images - 127.0) / 128.0).transpose(0, 3, 1, 2).copy())
     with torch.no_grad():
-        torch_logits = _torch_forward(backbones.efficientnet_lite0_state_dict(), normalised).numpy()
+        torch_logits = _torch_forward(efficientnet_lite0_state_dict(), normalised).numpy()
     assert np.abs(torch_logits).max() > 5  # real, confident logits, not a degenerate output
     np.testing.assert_allclose(keras_logits, torch_logits, atol=1e-3)
     np.testing.assert_array_equal(keras_logits.argmax(axis=1), torch_logits.argmax(axis=1))

@@ -1,12 +1,22 @@
 import errno
 import hashlib
+import json
 import warnings
 
+import numpy as np
 import pytest
 
-from cbrec_lab.cache import CacheWarning, atomic_path, atomic_write_text, load_or_compute, sha256_file
-
-from .read_only import read_only  # noqa: F401  (a fixture)
+from cbrec_lab.cache import (
+    CacheWarning,
+    FeatureCacheError,
+    atomic_path,
+    atomic_write_text,
+    cached_array,
+    inputs_digest,
+    load_or_compute,
+    read_array_manifest,
+    sha256_file,
+)
 
 
 def test_sha256_of_a_known_string(tmp_path):
@@ -103,3 +113,37 @@ def test_an_unreadable_input_is_not_mistaken_for_an_unwritable_cache(tmp_path):
         warnings.simplefilter("error")
         with pytest.raises(PermissionError, match="song.wav"):
             load_or_compute(tmp_path / ".value.lock", load, compute, store, what="answers")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# cached_array: the protocol of both feature caches (log-mel spectrograms, deep features).
+
+
+def test_a_cached_array_keeps_its_fields_and_is_computed_once(tmp_path):
+    inputs = {"feature": "test", "sizes": (2, 3)}  # a tuple: compared as the JSON list the manifest holds
+    path = tmp_path / "cache" / f"values-{inputs_digest(inputs)}.npy"
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return np.arange(6, dtype=np.float32).reshape(2, 3), {"offsets": [0, 1, 2]}
+
+    array, fields = cached_array(path, inputs, compute, what="values", mmap=True)
+    assert isinstance(array, np.memmap) and fields == {"offsets": [0, 1, 2]}
+    again, fields_again = cached_array(path, inputs, compute, what="values")
+    assert calls == [1] and not isinstance(again, np.memmap) and fields_again == fields
+    np.testing.assert_array_equal(again, np.arange(6).reshape(2, 3))
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    assert manifest["shape"] == [2, 3] and manifest["sha256"] == sha256_file(path)
+    assert read_array_manifest(path, {"feature": "other"}) is None, "other inputs: not this cache"
+    assert (tmp_path / "cache" / f".{path.stem}.lock").exists()
+
+
+def test_a_cached_array_refuses_a_damaged_manifest_and_reserved_fields(tmp_path):
+    path = tmp_path / "values.npy"
+    cached_array(path, {"n": 1}, lambda: (np.zeros(3), {}), what="values")
+    path.with_suffix(".json").write_text("{not json")
+    with pytest.raises(FeatureCacheError, match=r"values\.json is damaged.*delete it and values\.npy to recompute"):
+        cached_array(path, {"n": 1}, lambda: (np.zeros(3), {}), what="values")
+    with pytest.raises(ValueError, match="'sha256'"):
+        cached_array(tmp_path / "other.npy", {"n": 1}, lambda: (np.zeros(3), {"sha256": "x"}), what="values")

@@ -112,7 +112,7 @@ def test_seed_everything_makes_python_numpy_and_keras_repeatable():
         draws.append(
             (
                 random.random(),
-                np.random.rand(),
+                np.random.rand(),  # noqa: NPY002 - checks that the legacy global generator is seeded too
                 rng.random(),
                 float(keras.ops.convert_to_numpy(keras.random.uniform((1,)))[0]),
             )
@@ -187,10 +187,7 @@ def fake_nvidia_smi(tmp_path, monkeypatch):
     """A stand-in ``nvidia-smi`` printing what the real one prints for the query the report makes."""
     script = tmp_path / "nvidia-smi"
     script.write_text(
-        "#!/bin/sh\n"
-        "echo 'NVIDIA H100 80GB HBM3, 81559, 9.0'\n"
-        "echo 'Tesla K80, 11441, 3.7'\n"
-        "echo 'garbled line'\n"
+        "#!/bin/sh\necho 'NVIDIA H100 80GB HBM3, 81559, 9.0'\necho 'Tesla K80, 11441, 3.7'\necho 'garbled line'\n"
     )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")

@@ -7,10 +7,8 @@ import errno
 import numpy as np
 import pytest
 
-from cbrec_lab import backbones
 from cbrec_lab.backbones import deep_feature_cache_path, deep_features
-
-from .read_only import read_only  # noqa: F401  (a fixture)
+from cbrec_lab.backbones import features as feature_module
 
 IMAGES = np.random.default_rng(0).integers(0, 256, size=(3, 16, 16, 3), dtype=np.uint8)
 
@@ -26,8 +24,8 @@ def network(monkeypatch):
         features[:, 0] = [np.asarray(item, dtype=np.float32).mean() for item in items]
         return features
 
-    monkeypatch.setattr(backbones, "_predict", predict)
-    monkeypatch.setattr(backbones, "_feature_model", lambda name: None)
+    monkeypatch.setattr(feature_module, "_predict", predict)
+    monkeypatch.setattr(feature_module, "_feature_model", lambda name: None)
     return calls
 
 

@@ -133,9 +133,7 @@ def test_all_three_equal_a_per_pair_python_loop_on_random_data():
         expected["sets"].append(len(set().union(*(sets[i] for i in items))) if items else np.nan)
 
     np.testing.assert_allclose(mean_pairwise_distance(top_k, features), expected["cos"], rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(
-        mean_pairwise_distance(top_k, features, metric="euclidean"), expected["euc"], rtol=1e-12
-    )
+    np.testing.assert_allclose(mean_pairwise_distance(top_k, features, metric="euclidean"), expected["euc"], rtol=1e-12)
     np.testing.assert_allclose(mean_pairwise_jaccard_distance(top_k, sets), expected["jac"], rtol=1e-12)
     np.testing.assert_array_equal(distinct_values(top_k, labels), expected["labels"])
     np.testing.assert_array_equal(distinct_values(top_k, sets), expected["sets"])

@@ -84,20 +84,27 @@ def test_binder_installs_the_package_and_prepares_the_default_kits():
 
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
-    ci_commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "export", "set ", "cd "))]
+    ci_commands = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "export", "set ", "cd "))
+    ]
     # CI may prepare the environment first (a second Keras backend for the backend test, the Spark extra, a
     # browser), then runs exactly the README's test command, last.
     assert ci_commands[-1] == "make test"
     assert "make setup" in ci_commands[:-1]
-    assert ".venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt jax" in ci_commands, (
-        "CI installs JAX (a CPU build) through the constraints for tests/unit/test_second_backend.py"
-    )
+    assert (
+        ".venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt jax" in ci_commands
+    ), "CI installs JAX (a CPU build) through the constraints for tests/unit/test_second_backend.py"
     torch_lines = [line for line in ci_commands if "torch" in line]
     assert all("download.pytorch.org/whl/cpu" in line and "+cpu" in line for line in torch_lines), (
         "torch only as PyTorch's CPU build (its local version, from its CPU index): PyPI's Linux wheel is a multi-GB "
         "CUDA build"
     )
-    assert '.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[spark]"' in ci_commands
+    assert (
+        '.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[spark]"'
+        in ci_commands
+    )
     assert re.search(r"^make test$", readme, re.M) and re.search(r"^make course$", readme, re.M)
     makefile = (ROOT / "Makefile").read_text()
     assert "-c constraints.txt" in makefile and "pytest" in makefile
@@ -113,16 +120,29 @@ def test_console_script_and_package_metadata():
     assert PYPROJECT["project"]["scripts"]["cbrec-lab"] == "cbrec_lab.cli:main"
     assert PYPROJECT["project"]["requires-python"] == ">=3.11"
     names = {canonicalize_name(Requirement(r).name) for r in PYPROJECT["project"]["dependencies"]}
-    design_card = {"numpy", "librosa", "opencv-python-headless", "scikit-image", "tensorflow", "keras", "implicit", "seaborn"}
+    design_card = {
+        "numpy",
+        "librosa",
+        "opencv-python-headless",
+        "scikit-image",
+        "tensorflow",
+        "keras",
+        "implicit",
+        "seaborn",
+    }
     assert design_card <= names
-    assert "jupyterlab" in {canonicalize_name(Requirement(r).name) for r in EXTRAS["lab"]}, "JupyterLab: the `lab` extra"
+    assert "jupyterlab" in {canonicalize_name(Requirement(r).name) for r in EXTRAS["lab"]}, (
+        "JupyterLab: the `lab` extra"
+    )
     assert "opencv-python" not in names, "headless OpenCV only: no libGL on servers, Binder or CI"
 
 
 def test_core_requirements_leave_colabs_front_end_alone():
     """The Colab cell installs the core requirements: no Jupyter front-end, and a kernel bound Colab's pin meets."""
     core = {canonicalize_name(Requirement(r).name): Requirement(r) for r in PYPROJECT["project"]["dependencies"]}
-    assert not FRONT_END & core.keys(), f"front-end packages belong in the `lab` extra: {sorted(FRONT_END & core.keys())}"
+    assert not FRONT_END & core.keys(), (
+        f"front-end packages belong in the `lab` extra: {sorted(FRONT_END & core.keys())}"
+    )
     lab = {canonicalize_name(Requirement(r).name) for r in EXTRAS["lab"]}
     assert {"jupyterlab", "ipywidgets"} <= lab, "make setup, environment.yml and Binder install the front-end"
     # what the library itself imports at run time stays in the core (the course runner and student copies)

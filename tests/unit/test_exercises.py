@@ -70,6 +70,7 @@ def test_unfinished_student_functions_mean_not_yet():
         return answer(2) == 4, "square it"
 
     try:
+
         def stub(x):
             raise NotImplementedError("write this function")
 

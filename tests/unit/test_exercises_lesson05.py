@@ -48,8 +48,14 @@ def test_05_2_precision_recall():
     assert evaluate("05.2", right).status == "correct"
     assert "swapped" in evaluate("05.2", swapped).message
     assert "total number" in evaluate("05.2", lambda c: (np.diag(c) / c.sum(), np.diag(c) / c.sum())).message
-    assert "Precision is right" in evaluate("05.2", lambda c: (np.diag(c) / c.sum(axis=0), np.diag(c) / c.sum(axis=0))).message
-    assert "Recall is right" in evaluate("05.2", lambda c: (np.diag(c) / c.sum(axis=1), np.diag(c) / c.sum(axis=1))).message
+    assert (
+        "Precision is right"
+        in evaluate("05.2", lambda c: (np.diag(c) / c.sum(axis=0), np.diag(c) / c.sum(axis=0))).message
+    )
+    assert (
+        "Recall is right"
+        in evaluate("05.2", lambda c: (np.diag(c) / c.sum(axis=1), np.diag(c) / c.sum(axis=1))).message
+    )
     assert "two arrays" in evaluate("05.2", lambda c: 0.5).message
     assert "one precision and one recall per genre" in evaluate("05.2", lambda c: (np.diag(c), c)).message
     assert evaluate("05.2", stub).status == "not yet"

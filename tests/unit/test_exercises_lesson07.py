@@ -21,8 +21,9 @@ def test_07_1_conv_layer():
     no_depth = evaluate("07.1", lambda W, D, K, F, S, P: ((W - F + 2 * P) // S + 1, K * (F * F + 1)))
     assert "depth" in no_depth.message
     per_position = evaluate(
-        "07.1", lambda W, D, K, F, S, P: (right(W, D, K, F, S, P)[0],
-                                          K * (F * F * D + 1) * right(W, D, K, F, S, P)[0] ** 2))
+        "07.1",
+        lambda W, D, K, F, S, P: (right(W, D, K, F, S, P)[0], K * (F * F * D + 1) * right(W, D, K, F, S, P)[0] ** 2),
+    )
     assert "sharing" in per_position.message
     assert evaluate("07.1", (55, 34_944)).status == "incorrect"
     assert evaluate("07.1", lambda *a: (_ for _ in ()).throw(NotImplementedError())).status == "not yet"

@@ -6,8 +6,9 @@ from cbrec_lab.exercises import evaluate
 
 
 def _loss(probabilities, targets):
-    return sum(-np.mean(np.log(p[np.arange(len(targets[t])), targets[t]])) for t, p in probabilities.items()
-               if t in targets)
+    return sum(
+        -np.mean(np.log(p[np.arange(len(targets[t])), targets[t]])) for t, p in probabilities.items() if t in targets
+    )
 
 
 def test_09_1_multitask_loss():
@@ -15,7 +16,7 @@ def test_09_1_multitask_loss():
     # By hand: artist −(ln .7 + ln .8 + ln .5 + ln .3)/4, medium −(ln .9 + ln .6 + ln .5 + ln .8)/4.
     probabilities = {"a": np.array([[0.7, 0.3], [0.2, 0.8]]), "m": np.array([[0.5, 0.5], [0.9, 0.1]])}
     targets = {"a": np.array([0, 1]), "m": np.array([1, 0])}
-    assert np.isclose(_loss(probabilities, targets), -(np.log(.7) + np.log(.8)) / 2 - (np.log(.5) + np.log(.9)) / 2)
+    assert np.isclose(_loss(probabilities, targets), -(np.log(0.7) + np.log(0.8)) / 2 - (np.log(0.5) + np.log(0.9)) / 2)
     averaged = evaluate("09.1", lambda p, y: _loss(p, y) / len(y))
     assert averaged.status == "incorrect" and "sum" in averaged.message
     assert "positive" in evaluate("09.1", lambda p, y: -_loss(p, y)).message

@@ -13,11 +13,10 @@ import soundfile as sf
 
 from cbrec_lab import feature_cache
 from cbrec_lab.audio import log_mel_spectrogram
+from cbrec_lab.cache import sha256_file
 from cbrec_lab.datasets.music import MusicCollection
 from cbrec_lab.exceptions import ParameterError
 from cbrec_lab.feature_cache import FeatureCacheError, SpectrogramSet, log_mel_set
-
-from .read_only import read_only  # noqa: F401  (a fixture)
 
 SR = 22_050
 SECONDS = {"a": 1.0, "b": 1.5, "c": 2.0}  # different lengths: 44, 65 and 87 frames (1 + n // 512)
@@ -115,7 +114,7 @@ def test_manifest_records_inputs_offsets_and_digest(tiny, data_home):
     manifest = json.loads(manifest_path.read_text())
     assert manifest["inputs"]["collection"] == "tiny" and manifest["inputs"]["n_songs"] == 3
     assert manifest["inputs"]["n_mels"] == 128 and manifest["inputs"]["hop_length"] == 512
-    assert manifest["sha256"] == feature_cache.sha256_file(manifest_path.with_suffix(".npy"))
+    assert manifest["sha256"] == sha256_file(manifest_path.with_suffix(".npy"))
     assert manifest["offsets"][-1] == sum(1 + int(s * SR) // 512 for s in SECONDS.values())
 
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
+from cbrec_lab.evaluation import FeedbackSplit, auc_per_user, mean_auc, split_all_items_and_cold_start
 from cbrec_lab.exceptions import ParameterError
-from cbrec_lab.feedback_split import FeedbackSplit, auc_per_user, mean_auc, split_all_items_and_cold_start
 from cbrec_lab.metrics import auc
 
 
@@ -19,9 +19,7 @@ def random_feedback(n_users=60, n_items=40, density=0.2, seed=0):
 
 def test_hand_made_split():
     # 3 users × 6 items; item 5 has no feedback
-    x = np.array([[1, 1, 1, 0, 0, 0],
-                  [0, 1, 0, 1, 0, 0],
-                  [0, 0, 0, 0, 1, 0]])
+    x = np.array([[1, 1, 1, 0, 0, 0], [0, 1, 0, 1, 0, 0], [0, 0, 0, 0, 1, 0]])
     split = split_all_items_and_cold_start(sp.csr_matrix(x), cold_fraction=0.0, seed=0)
     assert split.cold_items.size == 0 and (split.test_cold == -1).all()
     assert split.test_all[2] == -1  # a single positive stays in training
@@ -70,8 +68,9 @@ def test_same_seed_same_split_other_seed_other_split():
 
 
 def test_table_input_with_a_catalogue_order():
-    table = pd.DataFrame({"user_id": ["u1", "u1", "u1", "u2", "u2", "u2"],
-                          "item_id": ["b", "c", "c", "a", "b", "d"]})  # ("u1", "c") twice: one positive
+    table = pd.DataFrame(
+        {"user_id": ["u1", "u1", "u1", "u2", "u2", "u2"], "item_id": ["b", "c", "c", "a", "b", "d"]}
+    )  # ("u1", "c") twice: one positive
     split = split_all_items_and_cold_start(table, cold_fraction=0.0, seed=0, item_ids=["a", "b", "c", "d", "e"])
     assert split.shape == (2, 5)
     assert list(split.user_ids) == ["u1", "u2"] and list(split.item_ids) == ["a", "b", "c", "d", "e"]

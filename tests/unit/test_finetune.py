@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbrec_lab.backbones import efficientnet_lite0, keras
+from cbrec_lab.backbones import efficientnet_lite0
+from cbrec_lab.config import import_keras
 from cbrec_lab.exceptions import ParameterError
 from cbrec_lab.finetune import FineTuned, backbone_activations, fine_tune, split_backbone, split_points
+
+keras = import_keras()
 
 
 def _planted_images(n: int = 24, seed: int = 0):
@@ -117,13 +120,20 @@ def test_deep_fine_tuning_trains_only_the_upper_part_and_keeps_batchnorm_statist
     before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
     lower_names = {layer.name for layer in split_backbone(model, "block7a")[0].layers}
     tuned = fine_tune(
-        images, labels, mode="deep", unfreeze_from="block7a", epochs=2, batch_size=4, learning_rate=1e-2,
-        validation_fraction=0, backbone=model,
+        images,
+        labels,
+        mode="deep",
+        unfreeze_from="block7a",
+        epochs=2,
+        batch_size=4,
+        learning_rate=1e-2,
+        validation_fraction=0,
+        backbone=model,
     )
     changed = set()
     for layer in model.layers:
         after = layer.get_weights()
-        same = all(np.array_equal(b, a) for b, a in zip(before[layer.name], after))
+        same = all(np.array_equal(b, a) for b, a in zip(before[layer.name], after, strict=True))
         if isinstance(layer, keras.layers.BatchNormalization):
             assert same, f"{layer.name}: batch-norm weights or moving statistics changed"
         elif layer.name in lower_names:

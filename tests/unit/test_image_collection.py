@@ -98,3 +98,21 @@ def test_bad_sizes_are_refused(collection, size):
     with pytest.raises(ParameterError, match="size") as info:
         collection.load_image("good", size=size)
     assert repr(size) in str(info.value) or "pixels" in str(info.value)
+
+
+@pytest.mark.parametrize("labels", [["one"], ["one", "two", "three"]])
+def test_show_grid_wants_one_label_per_item(collection, labels):
+    with pytest.raises(ParameterError, match=rf"got {len(labels)} labels for 2 item ids"):
+        collection.show_grid(["good", "good"], labels=labels)
+
+
+def test_show_grid_captions_every_item(collection):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = collection.show_grid(["good", "good", "good"], ncols=2, labels=["a", "b", "c"])
+    titles = [ax.get_title() for ax in fig.axes]
+    plt.close(fig)
+    assert titles == ["a", "b", "c", ""]

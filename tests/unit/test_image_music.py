@@ -30,8 +30,7 @@ def test_nearest_images_bad_inputs():
 
 def test_three_stage_lists_take_two_new_songs_per_retrieved_image():
     # 2 images × 5 songs; image 0 likes songs 0 > 1 > 2, image 1 likes songs 1 > 0 > 4
-    scores = np.array([[5.0, 4.0, 3.0, 0.0, 0.0],
-                       [4.0, 5.0, 0.0, 1.0, 3.0]])
+    scores = np.array([[5.0, 4.0, 3.0, 0.0, 0.0], [4.0, 5.0, 0.0, 1.0, 3.0]])
     retrieved = np.array([[0, 1], [1, 0]])
     lists = im.three_stage_lists(retrieved, scores, per_image=2)
     # query 0: image 0 → 0, 1; image 1 would take 1, 0 again → takes its next best new songs 4, 3
@@ -92,9 +91,7 @@ def test_keyword_ground_truth_matches_related_words_and_their_singulars():
 
 
 def test_hit_rates_and_the_table_by_hand():
-    relevant = np.array([[True, False, False, False],
-                         [False, False, False, True],
-                         [False, False, False, False]])
+    relevant = np.array([[True, False, False, False], [False, False, False, True], [False, False, False, False]])
     lists = np.array([[1, 0], [1, 2], [0, 1]])
     hits = im.hit_rates(lists, relevant)
     assert hits[:2].tolist() == [1.0, 0.0] and np.isnan(hits[2])
@@ -115,8 +112,9 @@ def test_end_to_end_an_image_gets_the_songs_of_its_keyword():
     song_words = [["snow", "winter"]] * 3 + [["snow"]] * 3 + [["sea", "shore"]] * 3 + [["sea"]] * 3
     image_ids = [f"i{i}" for i in range(8)]
     image_keywords = ["snow"] * 4 + ["sea"] * 4
-    network = song_keyword_image_network(song_ids, song_words, image_ids, image_keywords,
-                                         keywords=["snow", "winter", "sea", "shore"])
+    network = song_keyword_image_network(
+        song_ids, song_words, image_ids, image_keywords, keywords=["snow", "winter", "sea", "shore"]
+    )
     first = train_line(network, order=1, dim=8, samples=40_000, seed=1)
     second = train_line(network, order=2, dim=8, samples=40_000, seed=2)
     vectors = line_embedding(first, second)

@@ -13,8 +13,10 @@ from cbrec_lab.datasets.kit_files import KitIntegrityError
 from cbrec_lab.datasets.registry import kits
 from cbrec_lab.exceptions import ParameterError
 
-TITLE_WORDS = ("love green morning night blue red flowers golden hill rose river white dark mountain summer dream "
-               "bright castle bird").split()
+TITLE_WORDS = (
+    "love green morning night blue red flowers golden hill rose river white dark mountain summer dream "
+    "bright castle bird"
+).split()
 
 
 @pytest.fixture(scope="module")

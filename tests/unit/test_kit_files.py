@@ -13,8 +13,6 @@ from cbrec_lab.datasets.keyword_images import painting as keyword_painting
 from cbrec_lab.datasets.kit_files import KitIntegrityError, worker_pool
 from cbrec_lab.exceptions import CbrecError
 
-from .read_only import read_only  # noqa: F401  (a fixture)
-
 # Held by the parent while it submits work: a forked child would inherit it held (and wait forever, as a child
 # does when another thread of a kernel or test worker held some library's lock at the fork); a spawned child
 # imports this module afresh and finds it free.

@@ -3,8 +3,9 @@ import pytest
 import scipy.sparse as sp
 
 from cbrec_lab.cf import confidence
+from cbrec_lab.checks import ParameterTypeError
 from cbrec_lab.exceptions import ParameterError
-from cbrec_lab.losses import LOSSES, CosineLoss, MCOSLoss, WPELoss, get, keras, wpe_targets
+from cbrec_lab.losses import LOSSES, CosineLoss, MCOSLoss, WPELoss, direction_spread, get, keras, wpe_targets
 
 ops = keras.ops
 
@@ -288,6 +289,8 @@ def test_wpe_targets_reject_bad_inputs(factors, matrix, kwargs, message):
 def test_wpe_loss_rejects_bad_parameters_and_shapes():
     with pytest.raises(ParameterError, match="positive integer"):
         WPELoss(factors=0)
+    with pytest.raises(ParameterTypeError, match=r"factors must be a positive integer, got 3\.0 of type float"):
+        WPELoss(factors=3.0)
     with pytest.raises(ParameterError, match="positive finite"):
         WPELoss(factors=3, scale=0)
     with pytest.raises(ParameterError, match="13 columns"):
@@ -308,6 +311,40 @@ def test_wpe_loss_trains_item_factors_to_the_als_solution():
     inputs, outputs = np.tile(np.eye(8, dtype=np.float32), (steps, 1)), np.tile(targets, (steps, 1))
     model.fit(inputs, outputs, batch_size=8, shuffle=False, verbose=0)
     np.testing.assert_allclose(model.predict(np.eye(8), verbose=0), best, atol=1e-3)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# direction_spread: the collapse diagnostic of COS against MCOS
+
+
+def test_direction_spread_by_hand():
+    assert direction_spread([[1.0, 0.0], [2.0, 0.0], [0.5, 0.0]]) == 0.0  # one direction: collapsed
+    assert direction_spread([[1.0, 0.0], [-3.0, 0.0]]) == pytest.approx(1.0)  # opposite: the mean is 0
+    # orthogonal unit vectors e1, e2: mean (1/2, 1/2), length √2/2
+    assert direction_spread([[2.0, 0.0], [0.0, 5.0]]) == pytest.approx(1 - np.sqrt(2) / 2)
+    assert direction_spread([[3.0, 4.0]]) == 0.0  # one vector
+
+
+def test_direction_spread_ignores_lengths_and_sees_a_collapse():
+    rng = np.random.default_rng(0)
+    spread = rng.normal(size=(500, 16))
+    collapsed = np.ones((500, 16)) + 0.01 * rng.normal(size=(500, 16))
+    assert direction_spread(spread) > 0.8 > 0.01 > direction_spread(collapsed)
+    assert direction_spread(spread * rng.uniform(0.1, 10, size=(500, 1))) == pytest.approx(direction_spread(spread))
+
+
+@pytest.mark.parametrize(
+    ("vectors", "match"),
+    [
+        (np.zeros((0, 3)), r"finite \(n, d\) array with n ≥ 1, got shape \(0, 3\)"),
+        (np.ones(3), r"got shape \(3,\)"),
+        ([[1.0, np.nan]], "finite"),
+        ([[1.0, 0.0], [0.0, 0.0]], r"zero vectors have no direction \(rows \[1\]\)"),
+    ],
+)
+def test_direction_spread_refuses_what_has_no_direction(vectors, match):
+    with pytest.raises(ParameterError, match=match):
+        direction_spread(vectors)
 
 
 # ----------------------------------------------------------------------------------------------------------

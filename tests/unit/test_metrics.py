@@ -19,11 +19,11 @@ from cbrec_lab.metrics import (
     hit_rate_at_k,
     ndcg_at_k,
     precision_at_k,
-    rank_items,
     recall_at_k,
     reciprocal_rank,
     summarise,
 )
+from cbrec_lab.ranking import rank_items
 
 # ranked = [3, 1, 4, 0, 2], relevant = {1, 2}: hits at positions 2 (item 1) and 5 (item 2), rel = [0, 1, 0, 0, 1].
 RANKED = np.array([3, 1, 4, 0, 2])
@@ -105,43 +105,6 @@ def test_more_relevant_items_than_k_still_allows_a_perfect_score():
     assert recall_at_k(ranked, relevant, k=3) == 0.6
 
 
-# ------------------------------------------------------------------------------------------- rank_items
-def test_rank_items_breaks_ties_by_the_lower_index():
-    scores = np.array([0.5, 0.9, 0.5, 0.9, 0.1])
-    # 0.9 ties between items 1 and 3 → 1 first; 0.5 ties between 0 and 2 → 0 first
-    np.testing.assert_array_equal(rank_items(scores), [1, 3, 0, 2, 4])
-    np.testing.assert_array_equal(rank_items(scores, k=3), [1, 3, 0])
-    np.testing.assert_array_equal(rank_items(scores, k=1), [1])
-    np.testing.assert_array_equal(rank_items(np.zeros(10), k=4), [0, 1, 2, 3])
-    np.testing.assert_array_equal(rank_items(np.zeros(10)), np.arange(10))
-    assert rank_items(scores, k=3).dtype == np.int64
-
-
-def test_rank_items_excludes_items_given_as_indices_or_a_mask():
-    scores = np.array([0.5, 0.9, 0.5, 0.9, 0.1])
-    np.testing.assert_array_equal(rank_items(scores, exclude=[1]), [3, 0, 2, 4])
-    np.testing.assert_array_equal(rank_items(scores, k=2, exclude={1, 3}), [0, 2])
-    np.testing.assert_array_equal(rank_items(scores, k=2, exclude=scores > 0.6), [0, 2])
-    np.testing.assert_array_equal(rank_items(scores, k=10, exclude=[0, 4]), [1, 3, 2])  # k > candidates
-    assert rank_items(scores, k=3, exclude=np.ones(5, dtype=bool)).size == 0
-    assert rank_items(scores, exclude=np.ones(5, dtype=bool)).size == 0
-    # an excluded item never comes back, even when it would tie with a candidate at -inf
-    np.testing.assert_array_equal(rank_items(np.array([-np.inf, 0.0, -np.inf]), k=3, exclude=[0]), [1, 2])
-
-
-def test_top_k_agrees_with_a_full_lexicographic_sort():
-    rng = np.random.default_rng(0)
-    for trial in range(50):
-        n = int(rng.integers(1, 40))
-        scores = rng.integers(0, 4, size=n).astype(float)  # many ties
-        exclude = rng.random(n) < 0.3
-        candidates = np.flatnonzero(~exclude)
-        reference = candidates[np.lexsort((candidates, -scores[candidates]))]
-        np.testing.assert_array_equal(rank_items(scores, exclude=exclude), reference)
-        for k in (1, 2, 5, n, n + 3):
-            np.testing.assert_array_equal(rank_items(scores, k=k, exclude=exclude), reference[:k])
-
-
 # ------------------------------------------------------------------------------------------------- AUC
 def test_auc_by_hand_with_ties_counting_one_half():
     scores = np.array([0.9, 0.5, 0.5, 0.1])
@@ -166,7 +129,7 @@ def test_auc_is_nan_without_relevant_or_without_non_relevant_candidates():
 
 def test_auc_matches_scikit_learn_on_random_data():
     rng = np.random.default_rng(1)
-    for trial in range(30):
+    for _ in range(30):
         n = int(rng.integers(5, 200))
         scores = np.round(rng.normal(size=n), 1)  # with ties
         labels = rng.random(n) < rng.uniform(0.05, 0.5)
@@ -174,9 +137,7 @@ def test_auc_matches_scikit_learn_on_random_data():
         assert auc(scores, labels) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
         keep = rng.random(n) < 0.7
         keep[:2] = True
-        assert auc(scores, labels, exclude=~keep) == pytest.approx(
-            roc_auc_score(labels[keep], scores[keep]), abs=1e-12
-        )
+        assert auc(scores, labels, exclude=~keep) == pytest.approx(roc_auc_score(labels[keep], scores[keep]), abs=1e-12)
 
 
 # ------------------------------------------------------------------------------------------- evaluator
@@ -226,9 +187,7 @@ def _loop(scores, relevant, exclude, ks):
 def test_evaluator_equals_a_loop_of_the_scalar_functions(seed):
     scores, relevant, exclude = _random_problem(seed)
     ks = (1, 5, 10, 50)  # 50 > n_items = 23
-    frame = evaluate_rankings(
-        scores, sp.csr_matrix(relevant), k=ks, exclude=sp.csr_matrix(exclude), batch_users=8
-    )
+    frame = evaluate_rankings(scores, sp.csr_matrix(relevant), k=ks, exclude=sp.csr_matrix(exclude), batch_users=8)
     expected = _loop(scores, relevant, exclude, ks)
     assert list(frame.columns) == [f"{m}@{k}" for m in METRICS[:-1] for k in ks] + ["auc", "n_relevant"]
     assert frame.index.name == "user" and len(frame) == scores.shape[0]

@@ -125,12 +125,21 @@ def test_bad_arguments_are_refused(build, message):
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: thesis_cnn(frames=2), "a window of 2 frames is too short for this network: 2 frames reach conv, which needs at least 3"),
+        (
+            lambda: thesis_cnn(frames=2),
+            "a window of 2 frames is too short for this network: 2 frames reach conv, which needs at least 3",
+        ),
         (lambda: thesis_cnn(frames=5), "5 frames is too short .* 3 frames reach pool, which needs at least 4"),
         # 40 frames: conv 37 → pool 9 → conv 6 → pool 3, too short for the third convolution of width 4
-        (lambda: deep_cnn(frames=40, filters=(4, 4, 8)), "40 frames is too short .* 3 frames reach conv3, which needs at least 4"),
+        (
+            lambda: deep_cnn(frames=40, filters=(4, 4, 8)),
+            "40 frames is too short .* 3 frames reach conv3, which needs at least 4",
+        ),
         (lambda: genre_cnn(frames=12), "12 frames is too short .* 1 frames reach pool2, which needs at least 3"),
-        (lambda: transfer_trunk(genre_cnn(frames=40, n_mels=8, filters=4), frames=10), "10 frames is too short .* 2 frames reach conv2"),
+        (
+            lambda: transfer_trunk(genre_cnn(frames=40, n_mels=8, filters=4), frames=10),
+            "10 frames is too short .* 2 frames reach conv2",
+        ),
     ],
 )
 def test_windows_too_short_for_the_network_are_refused(build, message):
@@ -157,16 +166,25 @@ def test_transfer_trunk_copies_weights_and_leaves_the_source_alone():
     source_weights = _conv_weights(source)
     new = transfer_trunk(source, frames=20, n_outputs=5, dense_units=6)
     assert [layer.name for layer in new.layers] == [
-        "log_mel", "conv1", "pool1", "drop1", "conv2", "pool2", "drop2", "flatten", "dense", "factors",
+        "log_mel",
+        "conv1",
+        "pool1",
+        "drop1",
+        "conv2",
+        "pool2",
+        "drop2",
+        "flatten",
+        "dense",
+        "factors",
     ]
     assert new.input_shape == (None, 20, 8) and new.output_shape == (None, 5)
-    for a, b in zip(source_weights, _conv_weights(new)):
+    for a, b in zip(source_weights, _conv_weights(new), strict=True):
         np.testing.assert_array_equal(a, b)
     assert new.get_layer("conv1") is not source.get_layer("conv1")
 
     new.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
     new.train_on_batch(_x((4, 20, 8)), _x((4, 5), seed=1))
-    for a, b in zip(source_weights, _conv_weights(source)):
+    for a, b in zip(source_weights, _conv_weights(source), strict=True):
         np.testing.assert_array_equal(a, b)  # the source is untouched
     assert not np.array_equal(_conv_weights(new)[0], source_weights[0]), "the copy itself was trained"
 
@@ -181,7 +199,7 @@ def test_frozen_trunk_trains_the_head_only():
     before_head = new.get_layer("dense").get_weights()[0].copy()
     new.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
     new.train_on_batch(_x((4, 20, 8)), _x((4, 50), seed=1))
-    for a, b in zip(_conv_weights(source), _conv_weights(new)):
+    for a, b in zip(_conv_weights(source), _conv_weights(new), strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(before_head, new.get_layer("dense").get_weights()[0])
 
@@ -222,8 +240,9 @@ def test_models_save_and_load_with_identical_predictions(builder, tmp_path):
     keras.utils.set_random_seed(1)
     model = {
         "thesis": lambda: thesis_cnn(frames=20, n_mels=8, filters=4, dense_units=8, normalization=(mean, variance)),
-        "deep": lambda: deep_cnn(frames=20, n_mels=8, filters=(4, 4), pool_sizes=(2,), dense_units=8,
-                                 normalization=(mean, variance)),
+        "deep": lambda: deep_cnn(
+            frames=20, n_mels=8, filters=(4, 4), pool_sizes=(2,), dense_units=8, normalization=(mean, variance)
+        ),
         "genre": lambda: genre_cnn(frames=20, n_mels=8, filters=4, dense_units=8, n_classes=3),
     }[builder]()
     path = tmp_path / "m.keras"

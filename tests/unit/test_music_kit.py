@@ -15,8 +15,15 @@ from cbrec_lab.datasets.music_kit.sources import Piece
 from cbrec_lab.datasets.music_kit.styles import GENRES, THESIS_GENRES, make_artists
 
 SCALE = Piece(
-    "test#1", "test", "Morning Star", 0, "major", 4.0,
-    melody=tuple((float(i), 1.0, p) for i, p in enumerate([60, 64, 67, 64, 65, 69, 72, 69, 67, 71, 74, 71, 60, 64, 67, 72])),
+    "test#1",
+    "test",
+    "Morning Star",
+    0,
+    "major",
+    4.0,
+    melody=tuple(
+        (float(i), 1.0, p) for i, p in enumerate([60, 64, 67, 64, 65, 69, 72, 69, 67, 71, 74, 71, 60, 64, 67, 72])
+    ),
 )
 
 
@@ -130,4 +137,6 @@ def test_tiny_kit_is_deterministic_resumable_and_checked(tiny_sizes, tmp_path):
         kit_module.build_music_kit("ci", root=tmp_path / "a", progress=False)
 
     other_seed = kit_module.build_music_kit("ci", seed=1, root=tmp_path / "a", progress=False)
-    assert json.loads((other_seed / "manifest.json").read_text())["files"]["plays.tsv"] != manifest["files"]["plays.tsv"]
+    assert (
+        json.loads((other_seed / "manifest.json").read_text())["files"]["plays.tsv"] != manifest["files"]["plays.tsv"]
+    )

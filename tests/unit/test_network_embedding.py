@@ -7,8 +7,15 @@ from scipy.stats import chisquare
 
 from cbrec_lab.exceptions import ParameterError
 from cbrec_lab.models import (
-    AliasTable, HeterogeneousNetwork, frequent_keywords, line_embedding, line_sgd_step, noise_distribution,
-    song_keyword_image_network, tfidf_weights, train_line,
+    AliasTable,
+    HeterogeneousNetwork,
+    frequent_keywords,
+    line_embedding,
+    line_sgd_step,
+    noise_distribution,
+    song_keyword_image_network,
+    tfidf_weights,
+    train_line,
 )
 
 
@@ -23,8 +30,10 @@ def test_alias_table_encodes_exactly_the_normalised_weights():
 def test_alias_sampling_matches_the_edge_weight_distribution():
     # the arcs of a small weighted network: draws must follow w_ij / Σ w (chi-square goodness of fit)
     network = HeterogeneousNetwork(
-        names=("a", "b", "c", "d"), kinds=np.array(["song", "keyword", "keyword", "image"], dtype=object),
-        edges=np.array([[0, 1], [0, 2], [3, 1], [3, 2]]), weights=np.array([1.0, 2.0, 4.0, 0.5]),
+        names=("a", "b", "c", "d"),
+        kinds=np.array(["song", "keyword", "keyword", "image"], dtype=object),
+        edges=np.array([[0, 1], [0, 2], [3, 1], [3, 2]]),
+        weights=np.array([1.0, 2.0, 4.0, 0.5]),
     )
     _, _, arc_weights = network.arcs()
     table = AliasTable(arc_weights)
@@ -74,14 +83,22 @@ def test_tfidf_weights_by_hand():
 
 def test_network_links_songs_and_images_through_keywords():
     network = song_keyword_image_network(
-        ["s1", "s2", "s3"], [["love", "rose"], ["jig"], ["rose"]], ["i1", "i2"], ["rose", ["love"]],
+        ["s1", "s2", "s3"],
+        [["love", "rose"], ["jig"], ["rose"]],
+        ["i1", "i2"],
+        ["rose", ["love"]],
         keywords=["love", "rose"],
     )
     assert network.names == ("s1", "s3", "love", "rose", "i1", "i2")  # s2 has no keyword: left out
     assert network.kinds.tolist() == ["song", "song", "keyword", "keyword", "image", "image"]
     table = network.edge_table()
-    assert set(zip(table.source, table.target)) == {("s1", "love"), ("s1", "rose"), ("s3", "rose"),
-                                                    ("i1", "rose"), ("i2", "love")}
+    assert set(zip(table.source, table.target, strict=True)) == {
+        ("s1", "love"),
+        ("s1", "rose"),
+        ("s3", "rose"),
+        ("i1", "rose"),
+        ("i2", "love"),
+    }
     assert set(table.kind) == {"song–keyword", "image–keyword"}
     weights = network.weight_matrix("song", "keyword")
     assert weights.loc["s1", "love"] == pytest.approx(np.log(4 / 2) + 1)  # df over the 3 songs given
@@ -98,15 +115,23 @@ def test_network_bad_inputs():
     with pytest.raises(ParameterError, match="unique"):
         song_keyword_image_network(["s1", "love"], [["love"], ["love"]], [], [], keywords=["love"])
     with pytest.raises(ParameterError, match="positive"):
-        HeterogeneousNetwork(names=("a", "b"), kinds=np.array(["song", "keyword"], dtype=object),
-                             edges=np.array([[0, 1]]), weights=np.array([0.0]))
+        HeterogeneousNetwork(
+            names=("a", "b"),
+            kinds=np.array(["song", "keyword"], dtype=object),
+            edges=np.array([[0, 1]]),
+            weights=np.array([0.0]),
+        )
     with pytest.raises(ParameterError, match="no vertex"):
         song_keyword_image_network(["s1"], [["love"]], [], [], keywords=["love"]).index(["nope"])
 
 
 def test_noise_distribution_is_proportional_to_degree_to_the_three_quarters():
-    network = HeterogeneousNetwork(names=("a", "b", "c"), kinds=np.array(["song", "keyword", "image"], dtype=object),
-                                   edges=np.array([[0, 1], [2, 1]]), weights=np.array([1.0, 15.0]))
+    network = HeterogeneousNetwork(
+        names=("a", "b", "c"),
+        kinds=np.array(["song", "keyword", "image"], dtype=object),
+        edges=np.array([[0, 1], [2, 1]]),
+        weights=np.array([1.0, 15.0]),
+    )
     degree = np.array([1.0, 16.0, 15.0])
     np.testing.assert_allclose(noise_distribution(network), degree**0.75 / (degree**0.75).sum())
 
@@ -146,9 +171,12 @@ def planted_network(seed=0, size=24, p_in=0.35, p_out=0.02):
     p = np.where(community[i] == community[j], p_in, p_out)
     keep = rng.random(len(i)) < p
     edges = np.column_stack([i[keep], j[keep]])
-    network = HeterogeneousNetwork(names=tuple(f"v{k}" for k in range(2 * size)),
-                                   kinds=np.array(["keyword"] * (2 * size), dtype=object),
-                                   edges=edges, weights=rng.uniform(0.5, 2.0, len(edges)))
+    network = HeterogeneousNetwork(
+        names=tuple(f"v{k}" for k in range(2 * size)),
+        kinds=np.array(["keyword"] * (2 * size), dtype=object),
+        edges=edges,
+        weights=rng.uniform(0.5, 2.0, len(edges)),
+    )
     return network, community
 
 
@@ -191,10 +219,18 @@ def test_train_line_is_reproducible_and_concatenation_has_unit_halves():
     np.testing.assert_allclose(np.linalg.norm(joined[:, 3:], axis=1), 1.0)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"order": 3}, "order"), ({"dim": 0}, "dim"), ({"negatives": -1}, "negatives"), ({"samples": 1.5}, "samples"),
-    ({"learning_rate": 0}, "learning_rate"), ({"seed": -2}, "seed"), ({"batch_size": True}, "batch_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"order": 3}, "order"),
+        ({"dim": 0}, "dim"),
+        ({"negatives": -1}, "negatives"),
+        ({"samples": 1.5}, "samples"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"seed": -2}, "seed"),
+        ({"batch_size": True}, "batch_size"),
+    ],
+)
 def test_train_line_bad_arguments(kwargs, match):
     network, _ = planted_network(size=4)
     with pytest.raises(ParameterError, match=match):
@@ -202,8 +238,12 @@ def test_train_line_bad_arguments(kwargs, match):
 
 
 def test_train_line_needs_a_network_with_edges():
-    empty = HeterogeneousNetwork(names=("a",), kinds=np.array(["song"], dtype=object),
-                                 edges=np.zeros((0, 2), dtype=np.int64), weights=np.zeros(0))
+    empty = HeterogeneousNetwork(
+        names=("a",),
+        kinds=np.array(["song"], dtype=object),
+        edges=np.zeros((0, 2), dtype=np.int64),
+        weights=np.zeros(0),
+    )
     with pytest.raises(ParameterError, match="no edges"):
         train_line(empty)
     with pytest.raises(ParameterError, match="HeterogeneousNetwork"):

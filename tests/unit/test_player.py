@@ -32,7 +32,7 @@ def _sound_of(html):
     assert "controls" in attrs
     prefix = "data:audio/wav;base64,"
     assert attrs["src"].startswith(prefix)
-    return soundfile.read(io.BytesIO(base64.b64decode(attrs["src"][len(prefix):])))
+    return soundfile.read(io.BytesIO(base64.b64decode(attrs["src"][len(prefix) :])))
 
 
 def test_the_sound_is_on_the_audio_element_itself():
@@ -44,8 +44,10 @@ def test_the_sound_is_on_the_audio_element_itself():
 
 def test_music_collection_play_uses_the_player(tmp_path):
     soundfile.write(tmp_path / "a.wav", np.linspace(-0.5, 0.5, 2205, dtype=np.float32), 22_050)
-    songs = pd.DataFrame({"title": ["A"], "artist": ["x"], "genre": ["pop"], "audio_path": ["a.wav"]},
-                         index=pd.Index(["s1"], name="song_id"))
+    songs = pd.DataFrame(
+        {"title": ["A"], "artist": ["x"], "genre": ["pop"], "audio_path": ["a.wav"]},
+        index=pd.Index(["s1"], name="song_id"),
+    )
     player = MusicCollection(name="tiny", songs=songs, root=tmp_path).play("s1", sr=11_025)
     assert isinstance(player, AudioPlayer)
     samples, rate = _sound_of(player._repr_html_())

@@ -87,8 +87,11 @@ def test_tradesy_items_features_and_deduplicated_feedback(tradesy_root):
     # user 8: want 999 (no features: dropped), 103; user 9: bought 999 (dropped); user 10: bought 102
     events = data.interactions
     assert list(events.columns) == ["user_id", "item_id", "timestamp", "feedback"]
-    assert list(zip(events["user_id"], events["item_id"], events["feedback"])) == [
-        ("7", "101", "bought"), ("7", "102", "bought"), ("7", "103", "want"), ("8", "103", "want"),
+    assert list(zip(events["user_id"], events["item_id"], events["feedback"], strict=True)) == [
+        ("7", "101", "bought"),
+        ("7", "102", "bought"),
+        ("7", "103", "want"),
+        ("8", "103", "want"),
         ("10", "102", "bought"),
     ]
     assert not events.duplicated(["user_id", "item_id"]).any()
@@ -103,7 +106,7 @@ def test_tradesy_feedback_lists_and_max_items(tradesy_root):
     want_first = load_tradesy(tradesy_root, feedback=["want", "bought"]).interactions
     assert want_first.set_index(["user_id", "item_id"]).loc[("7", "101"), "feedback"] == "want"
     selling = load_tradesy(tradesy_root, feedback="selling").interactions
-    assert list(zip(selling["user_id"], selling["item_id"])) == [("7", "103"), ("9", "102")]
+    assert list(zip(selling["user_id"], selling["item_id"], strict=True)) == [("7", "103"), ("9", "102")]
     everything = load_tradesy(tradesy_root, feedback=("bought", "want", "selling", "sold")).interactions
     assert len(everything) == 7  # 5 above + (8, 101) sold + (9, 102) selling
 
@@ -192,7 +195,7 @@ def test_amazon_items_features_and_time_ordered_ratings(amazon_root):
     events = data.interactions
     assert list(events.columns) == ["user_id", "item_id", "timestamp", "rating"]
     assert str(events["timestamp"].dtype) == "datetime64[ns]" and events["timestamp"].is_monotonic_increasing
-    assert list(zip(events["user_id"], events["item_id"], events["rating"])) == [
+    assert list(zip(events["user_id"], events["item_id"], events["rating"], strict=True)) == [
         ("A1KLRMWW2FWPL4", "B000000001", 4.0),  # tie at 1.2e9 s: file order
         ("A2SUAM1J3GNN3B", "B000000001", 1.0),  # the duplicate line is kept once
         ("A1KLRMWW2FWPL4", "B000000003", 2.0),

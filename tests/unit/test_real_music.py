@@ -100,8 +100,15 @@ def triplets_root(tmp_path):
 
 def test_gtzan_lists_every_clip_sorted_with_genres(gtzan_root):
     music = load_gtzan(gtzan_root)
-    expected = ["blues.00000", "blues.00002", "classical.00000", "metal.00000", "metal.00001", "reggae.00000",
-                "reggae.00001"]
+    expected = [
+        "blues.00000",
+        "blues.00002",
+        "classical.00000",
+        "metal.00000",
+        "metal.00001",
+        "reggae.00000",
+        "reggae.00001",
+    ]
     assert music.songs.index.tolist() == expected
     assert music.songs["genre"].tolist() == [s.split(".")[0] for s in expected]
     assert music.songs["title"].tolist() == expected
@@ -198,8 +205,11 @@ def test_fma_small_errors(fma_root, tmp_path):
 
 def test_taste_profile_matrix(triplets_root):
     music = load_taste_profile(triplets_root)
-    users = ["00007ed2509128dcdd74ea3aac2363e24e9dc06b", "85c1f87fea955d09b4bec2e36aee110927aedf9a",
-             "b80344d063b5ccb3212f76538f3d9e43d87dca9e"]
+    users = [
+        "00007ed2509128dcdd74ea3aac2363e24e9dc06b",
+        "85c1f87fea955d09b4bec2e36aee110927aedf9a",
+        "b80344d063b5ccb3212f76538f3d9e43d87dca9e",
+    ]
     songs = ["SOAAAGQ12A8C1420C8", "SOAKIMP12A8C130995", "SOBBMDR12A8C13253B"]
     assert music.user_ids.tolist() == users
     assert music.songs.index.tolist() == songs
@@ -223,8 +233,10 @@ def test_taste_profile_chunks_max_lines_and_min_plays(triplets_root):
     assert popular.songs.index.tolist() == ["SOAKIMP12A8C130995", "SOBBMDR12A8C13253B"]
     np.testing.assert_array_equal(popular.plays.toarray(), [[3, 0], [0, 7], [1, 2]])
     only_one = load_taste_profile(triplets_root, min_plays_per_song=9)
-    assert only_one.user_ids.tolist() == ["85c1f87fea955d09b4bec2e36aee110927aedf9a",
-                                          "b80344d063b5ccb3212f76538f3d9e43d87dca9e"]
+    assert only_one.user_ids.tolist() == [
+        "85c1f87fea955d09b4bec2e36aee110927aedf9a",
+        "b80344d063b5ccb3212f76538f3d9e43d87dca9e",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -380,8 +392,9 @@ def test_fetch_downloads_verifies_extracts_and_reuses(online, local_server, monk
         monkeypatch,
         [
             # the first URL is dead (404): the mirror after it must be used
-            RemoteFile("toy.zip", (f"{base}/gone/toy.zip", f"{base}/toy.zip"), hashlib.sha256(zipped).hexdigest(),
-                       len(zipped)),
+            RemoteFile(
+                "toy.zip", (f"{base}/gone/toy.zip", f"{base}/toy.zip"), hashlib.sha256(zipped).hexdigest(), len(zipped)
+            ),
             RemoteFile("extra.tar.gz", (f"{base}/extra.tar.gz",), hashlib.sha256(tarred).hexdigest(), len(tarred)),
         ],
     )
@@ -426,7 +439,9 @@ def test_fetch_refuses_unsafe_archive_paths(online, local_server, monkeypatch):
     served, base, _ = local_server
     evil = _zip_bytes({"../evil.txt": b"gotcha"})
     (served / "toy.zip").write_bytes(evil)
-    register_toy(monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(evil).hexdigest(), len(evil))])
+    register_toy(
+        monkeypatch, [RemoteFile("toy.zip", (f"{base}/toy.zip",), hashlib.sha256(evil).hexdigest(), len(evil))]
+    )
     with pytest.raises(DataUnavailableError, match="unsafe path"):
         fetch("toy", progress=False)
     assert not (online / "toy").exists() and not (online / "evil.txt").exists()
@@ -459,7 +474,10 @@ def _gtzan_clips(folder, genres=("blues", "metal"), per_genre=2):
 
 def _expected_gtzan_genres(music):
     return music.songs["genre"].to_dict() == {
-        "blues.00000": "blues", "blues.00001": "blues", "metal.00000": "metal", "metal.00001": "metal",
+        "blues.00000": "blues",
+        "blues.00001": "blues",
+        "metal.00000": "metal",
+        "metal.00001": "metal",
     }
 
 

@@ -1,4 +1,4 @@
-"""Scorers and hybrid of the UGallery study (cbrec_lab.recommend)."""
+"""Scorers and hybrid of the UGallery study (cbrec_lab.recommend); the recommender classes in test_recommender."""
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,6 @@ from cbrec_lab.recommend import (
     normalise_scores,
     pmpcav_scores,
     random_scores,
-    tune_hybrid_weights,
 )
 
 R = 1 / np.sqrt(2)
@@ -31,9 +30,7 @@ PROFILE = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0]])
 
 def test_content_scores_by_hand():
     # cos: items 0 and 1 are orthogonal, item 2 is at 45° to both
-    np.testing.assert_allclose(
-        content_scores(PROFILE, FEATURES, aggregation="max"), [[1, 0, R], [1, 1, R], [0, 0, 0]]
-    )
+    np.testing.assert_allclose(content_scores(PROFILE, FEATURES, aggregation="max"), [[1, 0, R], [1, 1, R], [0, 0, 0]])
     np.testing.assert_allclose(
         content_scores(PROFILE, FEATURES, aggregation="average"), [[1, 0, R], [0.5, 0.5, R], [0, 0, 0]]
     )
@@ -56,8 +53,9 @@ def test_content_scores_of_a_zero_feature_row_are_zero_not_nan():
 
 
 def loop_reference(profile, features, aggregation, k):
-    unit = features / np.where(np.linalg.norm(features, axis=1, keepdims=True) > 0,
-                               np.linalg.norm(features, axis=1, keepdims=True), 1)
+    unit = features / np.where(
+        np.linalg.norm(features, axis=1, keepdims=True) > 0, np.linalg.norm(features, axis=1, keepdims=True), 1
+    )
     out = np.zeros(profile.shape)
     for u in range(profile.shape[0]):
         members = np.flatnonzero(profile[u])
@@ -187,9 +185,7 @@ def test_baselines():
 def test_normalise_scores_minmax_over_available_items():
     scores = np.array([[2.0, 4.0, 3.0, 100.0], [1.0, 1.0, 1.0, 1.0], [5.0, -np.inf, 7.0, 6.0]])
     available = np.array([[1, 1, 1, 0], [1, 1, 1, 1], [1, 0, 1, 1]], dtype=bool)
-    np.testing.assert_allclose(
-        normalise_scores(scores, available), [[0, 1, 0.5, 0], [0, 0, 0, 0], [0, 0, 1, 0.5]]
-    )
+    np.testing.assert_allclose(normalise_scores(scores, available), [[0, 1, 0.5, 0], [0, 0, 0, 0], [0, 0, 1, 0.5]])
     np.testing.assert_allclose(normalise_scores(np.array([[1.0, 3.0]]), method="zscore"), [[-1.0, 1.0]])
     with pytest.raises(ParameterError, match="finite on the available items.*nan"):
         normalise_scores(np.array([[np.nan, 1.0]]))
@@ -204,8 +200,9 @@ def test_hybrid_scores_weight_the_normalised_scores():
     np.testing.assert_allclose(hybrid_scores(score_dict, {"fa": 0.5, "cnn": 0.5}), [[0.5, 0.5, 0.5]])
     np.testing.assert_allclose(hybrid_scores(score_dict, {"fa": 1.0}), [[0.0, 1.0, 0.5]])
     available = np.array([[True, False, True]])
-    np.testing.assert_allclose(hybrid_scores(score_dict, {"fa": 0.25, "cnn": 0.75}, available=available),
-                               [[0.75, 0.0, 0.25]])
+    np.testing.assert_allclose(
+        hybrid_scores(score_dict, {"fa": 0.25, "cnn": 0.75}, available=available), [[0.75, 0.0, 0.25]]
+    )
 
 
 @pytest.mark.parametrize(
@@ -228,54 +225,9 @@ def test_hybrid_scores_reject_mismatched_shapes():
         hybrid_scores({"a": np.zeros((1, 3)), "b": np.zeros((1, 4))}, {"a": 1.0})
 
 
-@pytest.fixture(scope="module")
-def kit_cases():
-    from cbrec_lab.datasets import load_art_kit
+def test_recommend_does_not_import_the_evaluation_package():
+    import subprocess
+    import sys
 
-    kit = load_art_kit("ci", progress=False)
-    cases = replay_cases(kit.interactions, kit.items)
-    return cases.split_by_time(validation_fraction=0.5)
-
-
-def test_tuning_picks_the_obviously_best_component(kit_cases):
-    validation, _ = kit_cases
-    shape = (validation.n_cases, validation.n_items)
-    targets = validation.targets.toarray()
-    score_dict = {"noise": random_scores(*shape, seed=0), "oracle": targets, "anti": -targets}
-    tuning = tune_hybrid_weights(score_dict, validation, k=20)
-    assert tuning.weights == {"noise": 0.0, "oracle": 1.0, "anti": 0.0}
-    assert tuning.score == pytest.approx(1.0) and tuning.metric == "ndcg@20"
-    table = tuning.table
-    assert list(table.columns) == ["noise", "oracle", "anti", "ndcg@20"]
-    np.testing.assert_allclose(table[["noise", "oracle", "anti"]].sum(axis=1), 1.0)
-    assert not table[["noise", "oracle", "anti"]].round(12).duplicated().any()
-    assert len(table) == 91  # the distinct directions of {0, .25, .5, .75, 1}³ without 0 (125 − 1 − 33 repeats)
-    # anti alone is the worst
-    assert table.loc[(table["anti"] == 1.0), "ndcg@20"].item() == table["ndcg@20"].min()
-
-
-def test_tuning_breaks_ties_by_grid_order_and_is_deterministic(kit_cases):
-    validation, _ = kit_cases
-    targets = validation.targets.toarray()
-    tuning = tune_hybrid_weights({"a": targets, "b": targets}, validation, grid=(0, 1), metric="recall", k=10)
-    assert tuning.weights == {"a": 0.0, "b": 1.0}, "(0, 1) comes before (1, 0) and (0.5, 0.5) in grid order"
-    assert tuning.table["recall@10"].tolist() == [1.0, 1.0, 1.0]
-    again = tune_hybrid_weights({"a": targets, "b": targets}, validation, grid=(0, 1), metric="recall", k=10)
-    pd.testing.assert_frame_equal(tuning.table, again.table)
-
-
-def test_tuning_rejects_bad_inputs(kit_cases):
-    validation, test = kit_cases
-    good = {"a": np.zeros((validation.n_cases, validation.n_items))}
-    with pytest.raises(ParameterError, match=r"one row per validation case.*scores\[cases_validation.rows\]"):
-        tune_hybrid_weights({"a": np.zeros((test.n_cases + 1, test.n_items))}, validation)
-    with pytest.raises(ParameterError, match=r"grid.*-0.5"):
-        tune_hybrid_weights(good, validation, grid=(-0.5, 1))
-    with pytest.raises(ParameterError, match="grid"):
-        tune_hybrid_weights(good, validation, grid=(0, 0))
-    with pytest.raises(ParameterError, match="metric.*'hits'"):
-        tune_hybrid_weights(good, validation, metric="hits")
-    with pytest.raises(ParameterError, match="k must be a positive integer.*0"):
-        tune_hybrid_weights(good, validation, k=0)
-    with pytest.raises(ParameterError, match="ReplayCases"):
-        tune_hybrid_weights(good, validation.available)
+    code = "import sys, cbrec_lab.recommend; print('cbrec_lab.evaluation' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

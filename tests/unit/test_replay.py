@@ -28,8 +28,15 @@ def market():
         {"upload_time": [day(u) for u in uploads], "artist": list("xxyyzzxyz")},
         index=pd.Index([f"I{i}" for i in range(9)], name="item_id"),
     )
-    rows = [("A", "I0", 2), ("B", "I2", 3), ("B", "I3", 6), ("C", "I6", 8), ("A", "I1", 10), ("B", "I4", 15),
-            ("B", "I5", 15)]
+    rows = [
+        ("A", "I0", 2),
+        ("B", "I2", 3),
+        ("B", "I3", 6),
+        ("C", "I6", 8),
+        ("A", "I1", 10),
+        ("B", "I4", 15),
+        ("B", "I5", 15),
+    ]
     interactions = pd.DataFrame(
         {"user_id": [r[0] for r in rows], "item_id": [r[1] for r in rows], "timestamp": [day(r[2]) for r in rows]}
     )
@@ -123,9 +130,7 @@ def test_evaluate_replay_hand_computed(market):
     np.testing.assert_allclose(frame["precision@2"], [0.5, 0.5])
     np.testing.assert_allclose(frame["precision@10"], [0.1, 0.2])
     ideal_b = 1 + 1 / np.log2(3)
-    np.testing.assert_allclose(
-        frame["ndcg@10"], [1 / np.log2(3), (1 / np.log2(3) + 1 / np.log2(4)) / ideal_b]
-    )
+    np.testing.assert_allclose(frame["ndcg@10"], [1 / np.log2(3), (1 / np.log2(3) + 1 / np.log2(4)) / ideal_b])
     assert frame["n_relevant"].tolist() == [1, 2]
 
 

@@ -4,9 +4,9 @@ import nbformat
 import pytest
 
 from cbrec_lab.cli import main
+from cbrec_lab.config import get_profile
 from cbrec_lab.course import run_course, select_notebooks, write_summary
 from cbrec_lab.course.runner import inject_parameters, parse_parameter, summary_table
-from cbrec_lab.config import get_profile
 from cbrec_lab.exceptions import NotebookError, ParameterError
 
 
@@ -24,7 +24,8 @@ def course(tmp_path):
     ok = _notebook(
         "import os\nfrom cbrec_lab.notebook import record",
         "record('profile', PROFILE)\nrecord('env profile', os.environ['CBREC_PROFILE'])\nrecord('factor', FACTOR * 2)",
-        "import numpy as np\nbig = np.ones(40_000_000)  # 320 MB, to be seen by the memory sampler\nimport time; time.sleep(0.6)\nrecord('sum', big.sum())",
+        "import numpy as np\nbig = np.ones(40_000_000)  # 320 MB, to be seen by the memory sampler\n"
+        "import time; time.sleep(0.6)\nrecord('sum', big.sum())",
     )
     failing = _notebook("x = 1", "y = x / 0\nprint('never')", "z = 3")
     nbformat.write(ok, course / "01_ok.ipynb")
@@ -105,7 +106,10 @@ def test_cli_course_run_exit_status_and_summary(course, tmp_path, capsys):
     assert status == 1
     assert "| 01_ok | passed |" in captured.out and f"summary: {out / 'summary.json'}" in captured.out
     assert "02_fails failed in cell In [4]" in captured.err and "ZeroDivisionError" in captured.err
-    assert main(["course", "run", "--profile", "ci", "--course-dir", str(course), "--output", str(out), "--only", "01"]) == 0
+    assert (
+        main(["course", "run", "--profile", "ci", "--course-dir", str(course), "--output", str(out), "--only", "01"])
+        == 0
+    )
 
 
 def test_cli_course_run_refuses_to_write_over_the_course_notebooks(course, capsys):
@@ -122,8 +126,11 @@ def test_a_failed_run_reports_only_results_recorded_in_this_run(tmp_path):
     from cbrec_lab.notebook import RESULT_MIME
 
     stale = nbformat.v4.new_code_cell("record('after', 2)", execution_count=5)
-    stale.outputs = [nbformat.v4.new_output("display_data", data={RESULT_MIME: {"name": "after", "value": 99},
-                                                                   "text/plain": "[recorded] after = 99"})]
+    stale.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={RESULT_MIME: {"name": "after", "value": 99}, "text/plain": "[recorded] after = 99"}
+        )
+    ]
     nb = _notebook("from cbrec_lab.notebook import record\nrecord('before', 1)", "1 / 0")
     nb.cells.append(stale)
     course = tmp_path / "course"

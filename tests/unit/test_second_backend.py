@@ -75,16 +75,28 @@ for n, c in zip(lengths, classes):
     song = rng.normal(size=(n, n_mels)).astype(np.float32)
     song[:, 2 * c : 2 * c + 2] += 2.0
     parts.append(song)
-spectrograms = SpectrogramSet(np.concatenate(parts), np.concatenate([[0], np.cumsum(lengths)]), tuple(map(str, range(n_songs))))
+offsets = np.concatenate([[0], np.cumsum(lengths)])
+spectrograms = SpectrogramSet(np.concatenate(parts), offsets, tuple(map(str, range(n_songs))))
 onehot = np.eye(3, dtype=np.float32)[classes]
 songs = np.arange(n_songs)
-windows = lambda targets, frames, seed=1: SpectrogramWindows(spectrograms, songs, targets, frames=frames, batch_size=4, seed=seed)
-centre = lambda targets, frames: SpectrogramWindows(spectrograms, songs, targets, frames=frames, batch_size=4, shuffle=False, random_windows=False)
+def windows(targets, frames, seed=1):
+    return SpectrogramWindows(spectrograms, songs, targets, frames=frames, batch_size=4, seed=seed)
+
+
+def centre(targets, frames):
+    return SpectrogramWindows(
+        spectrograms, songs, targets, frames=frames, batch_size=4, shuffle=False, random_windows=False
+    )
+
+
 histories = {}
 
 keras.utils.set_random_seed(0)
 thesis = thesis_cnn(frames=16, n_mels=n_mels, filters=4, dense_units=8, n_outputs=3)
-h = fit(thesis, windows(onehot, 16), loss="mse", epochs=2, validation=centre(onehot, 16), optimizer=keras.optimizers.Adam(3e-2))
+h = fit(
+    thesis, windows(onehot, 16), loss="mse", epochs=2, validation=centre(onehot, 16),
+    optimizer=keras.optimizers.Adam(3e-2),
+)
 histories["thesis_mse"] = h["loss"].tolist()
 report["thesis_val_loss"] = h["val_loss"].tolist()
 histories["thesis_mcos"] = fit(thesis_cnn(frames=16, n_mels=n_mels, filters=4, dense_units=8, n_outputs=3),
@@ -93,10 +105,12 @@ report["predict"] = {how: list(predict_songs(thesis, spectrograms, [0, 3, 5], fr
                      for how in ("average", "centre", "random")}
 
 genre = genre_cnn(frames=24, n_mels=n_mels, filters=4, dense_units=8, n_classes=3)
-histories["genre_crossentropy"] = fit(genre, windows(onehot, 24), loss="categorical_crossentropy", epochs=2)["loss"].tolist()
+genre_history = fit(genre, windows(onehot, 24), loss="categorical_crossentropy", epochs=2)
+histories["genre_crossentropy"] = genre_history["loss"].tolist()
 trunk_before = [w.copy() for w in genre.get_layer("conv1").get_weights()]
 transferred = transfer_trunk(genre, frames=30, n_outputs=d, dense_units=8, freeze=True)
-histories["transfer_wpe"] = fit(transferred, windows(packed, 30), loss=losses.WPELoss(d, scale=n_users), epochs=2)["loss"].tolist()
+transfer_history = fit(transferred, windows(packed, 30), loss=losses.WPELoss(d, scale=n_users), epochs=2)
+histories["transfer_wpe"] = transfer_history["loss"].tolist()
 report["frozen_trunk_kept"] = all(
     np.array_equal(a, b) for a, b in zip(trunk_before, transferred.get_layer("conv1").get_weights())
 )
@@ -115,7 +129,9 @@ print("OK", keras.backend.backend())
 
 
 def _numpy_losses(y_true, y_pred, packed):
-    unit = lambda v: v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), losses.EPSILON)
+    def unit(v):
+        return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), losses.EPSILON)
+
     t, p = unit(y_true.astype(np.float64)), unit(y_pred.astype(np.float64))
     s = t @ p.T
     own = np.diag(s)
@@ -141,8 +157,13 @@ def test_losses_models_and_training_under_jax(tmp_path, data_home):
     confidence = sp.random(N_USERS, N_ITEMS, density=0.4, random_state=1, format="csr", dtype=np.float64)
     confidence.data = 1 + 10 * confidence.data  # observed pairs: c ≥ 1
     packed = losses.wpe_targets(user_factors, confidence)
-    np.savez(tmp_path / "inputs.npz", y_true=y_true, y_pred=y_pred, user_factors=user_factors,
-             confidence=confidence.toarray())
+    np.savez(
+        tmp_path / "inputs.npz",
+        y_true=y_true,
+        y_pred=y_pred,
+        user_factors=user_factors,
+        confidence=confidence.toarray(),
+    )
 
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "inputs.npz"), str(tmp_path / "deep.keras")],

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 from cbrec_lab.course import make_student_copy, write_student_copies
-from cbrec_lab.course.student import stub_code
+from cbrec_lab.course.student import stub_code, through_last_checker
 from cbrec_lab.exceptions import ParameterError
 
 
@@ -52,8 +52,36 @@ def test_student_copy_replaces_solutions_and_clears_outputs(tmp_path):
     assert student.cells[1].source == "# do it\nanswer = ...  # your answer"
     assert student.cells[1].metadata["tags"] == ["exercise-stub"]
     assert "Your answer here" in student.cells[2].source
-    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in student.cells if c.cell_type == "code")
+    code_cells = [c for c in student.cells if c.cell_type == "code"]
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in code_cells)
     assert nb.cells[1].source == "# do it\nanswer = 42"  # the original is untouched
+
+
+def test_through_last_checker_ends_with_the_last_checker_cell():
+    sources = [
+        "x = 1",
+        'check("00.1", x)',
+        "See `check(...)` above.",  # Markdown: not a checker
+        'y = 2\ncheck("00.2", y)',
+        "spot_check(y)",  # another function whose name ends in check: not a checker
+        "plot(x)",
+    ]
+    cells = [nbformat.v4.new_markdown_cell(s) if s.startswith("See") else nbformat.v4.new_code_cell(s) for s in sources]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+    short = through_last_checker(nb)
+    assert [c.source for c in short.cells] == sources[:4]
+    assert short.metadata == nb.metadata
+    assert len(nb.cells) == len(sources)  # the original is untouched
+    short.cells[0].source = "changed"
+    assert nb.cells[0].source == "x = 1"  # and shares no cell with the copy
+
+
+def test_through_last_checker_needs_a_checker():
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("spot_check(x)"), nbformat.v4.new_markdown_cell("check(")]
+    )
+    with pytest.raises(ParameterError, match=r"no exercise-checker cell \(a code cell calling check\(\.\.\.\)\)"):
+        through_last_checker(nb)
 
 
 def test_write_student_copies_with_assets_and_never_over_the_course(tmp_path):

@@ -35,7 +35,9 @@ def _encoded_set(lengths=LENGTHS) -> SpectrogramSet:
         t = np.arange(n, dtype=np.float32)
         parts.append(np.stack([np.full(n, song + 1.0), t + 1, 2 * t, np.full(n, -song - 1.0)], axis=1))
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-    return SpectrogramSet(np.concatenate(parts).astype(np.float32), offsets, tuple(f"s{i}" for i in range(len(lengths))))
+    return SpectrogramSet(
+        np.concatenate(parts).astype(np.float32), offsets, tuple(f"s{i}" for i in range(len(lengths)))
+    )
 
 
 def _decode(window: np.ndarray) -> tuple[int, int]:
@@ -102,7 +104,9 @@ def test_same_seed_same_batches_and_new_positions_every_epoch():
     second = {song: start for song, start in map(_decode, a[0])}
     assert first.keys() == second.keys() and first != second
     other = SpectrogramWindows(spectrograms, [0, 1, 3, 4], frames=FRAMES, batch_size=4, seed=12)
-    assert not np.array_equal(other[0], SpectrogramWindows(spectrograms, [0, 1, 3, 4], frames=FRAMES, batch_size=4, seed=11)[0])
+    assert not np.array_equal(
+        other[0], SpectrogramWindows(spectrograms, [0, 1, 3, 4], frames=FRAMES, batch_size=4, seed=11)[0]
+    )
 
 
 def test_starts_cover_the_song_over_epochs():
@@ -116,7 +120,9 @@ def test_starts_cover_the_song_over_epochs():
 
 def test_shuffle_false_keeps_the_order_and_centre_windows():
     songs = [4, 0, 3, 2]
-    windows = SpectrogramWindows(_encoded_set(), songs, frames=FRAMES, batch_size=3, shuffle=False, random_windows=False)
+    windows = SpectrogramWindows(
+        _encoded_set(), songs, frames=FRAMES, batch_size=3, shuffle=False, random_windows=False
+    )
     _, x = _all_windows(windows)
     decoded = [_decode(w) for w in x]
     assert [song for song, _ in decoded] == songs
@@ -145,8 +151,9 @@ def test_targets_follow_their_songs_through_the_shuffle():
         ({"songs": []}, "non-empty"),
         ({"songs": [[0, 1]]}, "1-D"),
         ({"targets": np.zeros((3, 2))}, "3 targets for 2 songs"),
-        ({"frames": 0}, "must be positive"),
-        ({"batch_size": -1}, "must be positive"),
+        ({"frames": 0}, "frames must be a positive integer, got 0"),
+        ({"frames": 2.5}, "frames must be a positive integer, got 2.5 of type float"),
+        ({"batch_size": -1}, "batch_size must be a positive integer, got -1"),
     ],
 )
 def test_bad_window_arguments_are_refused(kwargs, message):
@@ -165,7 +172,9 @@ def test_song_windows_count_and_hop():
     assert [_decode(w)[1] for w in overlapping] == [0, 7, 14, 21, 28, 35, 40]
     overlapping_end = song_windows(song, frames=FRAMES, hop=15)
     assert [_decode(w)[1] for w in overlapping_end] == [0, 15, 30, 40], "a last window aligned to the song's end"
-    assert [_decode(w)[1] for w in song_windows(spectrograms[4], frames=FRAMES)] == [0, 10, 15], "25 frames: 0, 10, then the end"
+    assert [_decode(w)[1] for w in song_windows(spectrograms[4], frames=FRAMES)] == [0, 10, 15], (
+        "25 frames: 0, 10, then the end"
+    )
     (short,) = song_windows(spectrograms[2], frames=FRAMES)
     np.testing.assert_array_equal(short[8:], spectrograms[2].min())
     with pytest.raises(ParameterError, match="hop must be a positive"):
@@ -189,8 +198,11 @@ def test_predict_songs_average_centre_and_random():
     average = predict_songs(model, spectrograms, songs, frames=FRAMES, how="average", batch_size=4)
     assert average.shape == (3, 4) and average.dtype == np.float32
     song4 = np.mean([spectrograms[4][s : s + FRAMES].mean(axis=0) for s in (0, 10, 15)], axis=0)  # 25 frames
-    expected = [spectrograms[0][:50].mean(axis=0), song4, np.concatenate(
-        [spectrograms[2], np.full((2, 4), spectrograms[2].min())]).mean(axis=0)]
+    expected = [
+        spectrograms[0][:50].mean(axis=0),
+        song4,
+        np.concatenate([spectrograms[2], np.full((2, 4), spectrograms[2].min())]).mean(axis=0),
+    ]
     np.testing.assert_allclose(average, expected, rtol=1e-6, atol=1e-5)
 
     hopped = predict_songs(model, spectrograms, [0], frames=FRAMES, how="average", hop=7)
@@ -205,7 +217,9 @@ def test_predict_songs_average_centre_and_random():
     random = predict_songs(model, spectrograms, songs, frames=FRAMES, how="random", seed=4)
     x = SpectrogramWindows(spectrograms, songs, frames=FRAMES, shuffle=False, seed=4)[0]
     np.testing.assert_allclose(random, x.mean(axis=1), rtol=1e-6, atol=1e-5)
-    np.testing.assert_array_equal(random, predict_songs(model, spectrograms, songs, frames=FRAMES, how="random", seed=4))
+    np.testing.assert_array_equal(
+        random, predict_songs(model, spectrograms, songs, frames=FRAMES, how="random", seed=4)
+    )
 
     with pytest.raises(ParameterError, match="how must be 'random', 'centre' or 'average'"):
         predict_songs(model, spectrograms, songs, frames=FRAMES, how="median")
@@ -224,7 +238,7 @@ def _learnable(n_songs=24, seed=0):
     lengths = rng.integers(25, 50, n_songs)
     classes = np.arange(n_songs) % 3
     parts = []
-    for n, c in zip(lengths, classes):
+    for n, c in zip(lengths, classes, strict=True):
         song = rng.normal(size=(n, N_MELS)).astype(np.float32)
         song[:, 2 * c : 2 * c + 2] += 2.0
         parts.append(song)
@@ -242,7 +256,13 @@ def _small_cnn(seed=0):
 def _pipelines(spectrograms, targets):
     train = SpectrogramWindows(spectrograms, np.arange(18), targets[:18], frames=FIT_FRAMES, batch_size=6, seed=1)
     validation = SpectrogramWindows(
-        spectrograms, np.arange(18, 24), targets[18:], frames=FIT_FRAMES, batch_size=6, shuffle=False, random_windows=False
+        spectrograms,
+        np.arange(18, 24),
+        targets[18:],
+        frames=FIT_FRAMES,
+        batch_size=6,
+        shuffle=False,
+        random_windows=False,
     )
     return train, validation
 
@@ -252,7 +272,12 @@ def test_fit_learns_and_reports_a_history(data_home):
     train, validation = _pipelines(spectrograms, targets)
     model = _small_cnn()
     history = fit(
-        model, train, loss="mse", epochs=12, validation=validation, optimizer=keras.optimizers.Adam(3e-2),
+        model,
+        train,
+        loss="mse",
+        epochs=12,
+        validation=validation,
+        optimizer=keras.optimizers.Adam(3e-2),
         checkpoint="x",
     )
     assert isinstance(history, pd.DataFrame) and list(history.columns) == ["loss", "val_loss"]
@@ -278,15 +303,19 @@ def test_early_stopping_stops_on_a_plateau_and_restores_the_best_weights(data_ho
     train, validation = _pipelines(spectrograms, targets)
     frozen = _small_cnn()
     before = [w.copy() for w in frozen.get_weights()]
-    history = fit(frozen, train, loss="mse", epochs=10, validation=validation, optimizer=keras.optimizers.SGD(0.0), patience=2)
+    history = fit(
+        frozen, train, loss="mse", epochs=10, validation=validation, optimizer=keras.optimizers.SGD(0.0), patience=2
+    )
     assert len(history) == 3, "no improvement after epoch 1: stops after two more"
     assert history["val_loss"].nunique() == 1
-    for a, b in zip(before, frozen.get_weights()):
+    for a, b in zip(before, frozen.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
     train, validation = _pipelines(spectrograms, targets)
     model = _small_cnn()
-    history = fit(model, train, loss="mse", epochs=6, validation=validation, optimizer=keras.optimizers.Adam(3e-2), patience=2)
+    history = fit(
+        model, train, loss="mse", epochs=6, validation=validation, optimizer=keras.optimizers.Adam(3e-2), patience=2
+    )
     assert model.evaluate(validation, verbose=0) == pytest.approx(history["val_loss"].min(), rel=1e-5)
     assert history.attrs["best_epoch"] == history["val_loss"].idxmin()
 
@@ -299,7 +328,7 @@ def test_same_seed_same_weights(data_home):
         model = _small_cnn(seed=7)
         fit(model, train, loss="mse", epochs=2, seed=7)
         weights.append(model.get_weights())
-    for a, b in zip(*weights):
+    for a, b in zip(*weights, strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-7)
     train, _ = _pipelines(spectrograms, targets)
     other = _small_cnn(seed=8)
@@ -312,8 +341,10 @@ def test_fit_refuses_bad_arguments(data_home):
     train, _ = _pipelines(spectrograms, targets)
     with pytest.raises(ParameterError, match="early stopping on 'val_loss' needs validation data"):
         fit(_small_cnn(), train, loss="mse", epochs=3, patience=2)
-    with pytest.raises(ParameterError, match="epochs must be a positive integer"):
+    with pytest.raises(ParameterError, match="epochs must be a positive integer, got 0"):
         fit(_small_cnn(), train, loss="mse", epochs=0)
+    with pytest.raises(TypeError, match="epochs must be a positive integer, got 3.0 of type float"):
+        fit(_small_cnn(), train, loss="mse", epochs=3.0)
 
 
 def test_fit_accepts_arrays_and_prints_progress(data_home, capsys):

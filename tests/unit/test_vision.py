@@ -59,8 +59,16 @@ def test_flat_grey_has_no_contrast_saturation_sharpness_or_colour():
     features = attractiveness_features(np.full((8, 8, 3), 0.5))
     assert list(features) == list(ALL_ATTRACTIVENESS_FEATURES)
     assert features["brightness"] == pytest.approx(0.5)
-    for name in ("contrast", "rgb_contrast", "saturation", "saturation_variation", "sharpness", "colourfulness",
-                 "naturalness", "entropy"):
+    for name in (
+        "contrast",
+        "rgb_contrast",
+        "saturation",
+        "saturation_variation",
+        "sharpness",
+        "colourfulness",
+        "naturalness",
+        "entropy",
+    ):
         assert features[name] == pytest.approx(0.0, abs=1e-12), name
 
 
@@ -221,9 +229,7 @@ def test_lbp_code_of_a_hand_made_patch():
     #   i:  0=E  1=NE  2=N  3=NW  4=W  5=SW  6=S  7=SE
     #   g:   6    7     1    9     2    3     8    4
     #   s:   1    1     0    1     0    0     1    0    → 1 + 2 + 8 + 64 = 75
-    patch = [[9, 1, 7],
-             [2, 5, 6],
-             [3, 8, 4]]
+    patch = [[9, 1, 7], [2, 5, 6], [3, 8, 4]]
     assert lbp_code(patch) == 75
     assert lbp_code(np.full((3, 3), 4)) == 255  # ties count as 1
     assert lbp_code([[0, 0, 0], [0, 1, 0], [0, 0, 0]]) == 0
@@ -234,9 +240,7 @@ def test_square_and_circle_sampling_differ_on_the_diagonals_by_hand():
     # NE corner 6 ≥ centre 5, but on the circle the NE point is (1 − d)²·5 + d(1 − d)·(N + E) + d²·6
     # = 0.0858·5 + 0.2071·(0 + 0) + 0.5·6 = 3.43 < 5 (d = 0.70711). The other diagonals are ≥ 5 either way
     # (e.g. NW: 0.0858·5 + 0.2071·(0 + 9) + 0.5·9 = 6.79).
-    patch = [[9, 0, 6],
-             [9, 5, 0],
-             [9, 9, 9]]
+    patch = [[9, 0, 6], [9, 5, 0], [9, 9, 9]]
     assert lbp_code(patch) == 0b11111010  # E 0, NE 1, N 0, NW W SW S SE 1: 250
     assert lbp_code(patch, sampling="circle") == 0b11111000  # only the NE bit differs: 248
 

@@ -51,8 +51,14 @@ def test_conceptnet_is_refused_offline(monkeypatch):
 
 
 def test_conceptnet_answer_is_parsed(monkeypatch):
-    payload = {"related": [{"@id": "/c/en/snow", "weight": 1.0}, {"@id": "/c/en/snow_white", "weight": 0.8},
-                           {"@id": "/c/en/winter/n", "weight": 0.7}, {"@id": "/c/fr/neige", "weight": 0.6}]}
+    payload = {
+        "related": [
+            {"@id": "/c/en/snow", "weight": 1.0},
+            {"@id": "/c/en/snow_white", "weight": 0.8},
+            {"@id": "/c/en/winter/n", "weight": 0.7},
+            {"@id": "/c/fr/neige", "weight": 0.6},
+        ]
+    }
     seen = []
 
     def fake_urlopen(url, timeout):

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -150,15 +149,19 @@ def test_a_script_without_the_main_guard_fails_at_once_with_the_fix(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(UNGUARDED)
     process = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path / "kits")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=_python_env(), start_new_session=True,
+        [sys.executable, str(script), str(tmp_path / "kits")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_python_env(),
+        start_new_session=True,
     )
     try:
         out, err = process.communicate(timeout=90)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail("a kit build in a script without `if __name__ == \"__main__\":` hung for 90 s")
+        pytest.fail('a kit build in a script without `if __name__ == "__main__":` hung for 90 s')
     finally:
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -169,4 +172,3 @@ def test_a_script_without_the_main_guard_fails_at_once_with_the_fix(tmp_path):
     last = err.strip().splitlines()[-1]
     assert last.startswith("cbrec_lab.exceptions.CbrecError"), err[-3000:]
     assert 'if __name__ == "__main__":' in last and "unguarded.py" in last, last
-

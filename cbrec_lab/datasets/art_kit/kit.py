@@ -17,17 +17,34 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text
 from ...config import Profile, get_profile
 from ...vision import ATTRACTIVENESS_FEATURES, attractiveness_features
+from ..build_costs import announce_build
 from ..images import ImageCollection
-from ..kit_files import building, finished, Journal, kit_folder, reuse_or_reset, worker_pool, write_manifest
-from .market import MARKET_PARAMETERS, TAG_WEIGHTS, VISUAL_WEIGHTS, appeal, dominant_colours, make_title, simulate_purchases
+from ..kit_files import Journal, building, finished, kit_folder, reuse_or_reset, worker_pool, write_manifest
+from .market import (
+    MARKET_PARAMETERS,
+    TAG_WEIGHTS,
+    VISUAL_WEIGHTS,
+    appeal,
+    dominant_colours,
+    make_title,
+    simulate_purchases,
+)
 from .painting import FAMILIES, MEDIA, paint
 from .styles import FAMILY_SUBJECTS, ArtStyle, make_artists, work_motif
 
-__all__ = ["ArtKitSize", "SIZES", "KIT_VERSION", "DEFAULT_SEED", "IMAGE_SIZE", "build_art_kit", "load_art_kit", "art_kit_dir"]
+__all__ = [
+    "ArtKitSize",
+    "SIZES",
+    "KIT_VERSION",
+    "DEFAULT_SEED",
+    "IMAGE_SIZE",
+    "build_art_kit",
+    "load_art_kit",
+    "art_kit_dir",
+]
 
 KIT_VERSION = 1
 DEFAULT_SEED = 0
@@ -64,7 +81,9 @@ def _paint_work(job: tuple) -> dict:
 
     item_id, artist, seed, index, path = job
     rng = np.random.default_rng([seed, 2, index])
-    image = paint(artist.family, artist.medium, artist.palette, work_motif(artist, rng), artist.texture, rng, IMAGE_SIZE)
+    image = paint(
+        artist.family, artist.medium, artist.palette, work_motif(artist, rng), artist.texture, rng, IMAGE_SIZE
+    )
     if not Path(path).is_file():
         with atomic_path(path) as tmp:
             Image.fromarray(image).save(tmp, format="JPEG", quality=JPEG_QUALITY)
@@ -87,11 +106,14 @@ def _card(profile: Profile, seed: int, items: pd.DataFrame, purchases: pd.DataFr
     per_customer = purchases.groupby("user_id").size()
     repeat = _repeat_artist_share(items, purchases)
     sizes = "\n".join(
-        f"| `{name}` | {s.artists} | ≈ {s.artists * s.works_per_artist:,.0f} | {s.customers:,} |" for name, s in SIZES.items()
+        f"| `{name}` | {s.artists} | ≈ {s.artists * s.works_per_artist:,.0f} | {s.customers:,} |"
+        for name, s in SIZES.items()
     )
     visual = "\n".join(f"| `{k}` | {v:+.2f} |" for k, v in VISUAL_WEIGHTS.items())
     tags = "\n".join(f"| `{k}` | {v:+.2f} |" for k, v in TAG_WEIGHTS.items())
-    params = "\n".join(f"| `{k}` | {v} |" for k, v in MARKET_PARAMETERS.items() if k not in ("VISUAL_WEIGHTS", "TAG_WEIGHTS"))
+    params = "\n".join(
+        f"| `{k}` | {v} |" for k, v in MARKET_PARAMETERS.items() if k not in ("VISUAL_WEIGHTS", "TAG_WEIGHTS")
+    )
     return f"""# Data card: the cbrec-lab art kit ({profile.name}, seed {seed})
 
 Procedurally painted one-of-a-kind artworks by simulated artists, sold over {SELLING_DAYS} days to simulated
@@ -99,10 +121,10 @@ customers, in the manner of the UGallery data of Messina et al. (2019), which is
 is generated on your machine; nothing depicts a real artwork.
 
 ## Size
-{len(items):,} artworks by {len(artists)} artists ({items.groupby('artist').size().mean():.1f} works per artist,
-{items.groupby('artist').size().min()}–{items.groupby('artist').size().max()}); {purchases['user_id'].nunique():,}
+{len(items):,} artworks by {len(artists)} artists ({items.groupby("artist").size().mean():.1f} works per artist,
+{items.groupby("artist").size().min()}–{items.groupby("artist").size().max()}); {purchases["user_id"].nunique():,}
 customers with {len(purchases):,} purchases ({per_customer.mean():.2f} per customer, at most {per_customer.max()});
-{items.index.isin(purchases['item_id']).mean():.0%} of the artworks sold. {IMAGE_SIZE}×{IMAGE_SIZE} JPEG images.
+{items.index.isin(purchases["item_id"]).mean():.0%} of the artworks sold. {IMAGE_SIZE}×{IMAGE_SIZE} JPEG images.
 
 | profile | artists | artworks | customers |
 |---|---:|---:|---:|
@@ -111,14 +133,14 @@ customers with {len(purchases):,} purchases ({per_customer.mean():.2f} per custo
 UGallery for comparison: 573 artists, 6,040 artworks, 2,378 users, 5,336 purchases.
 
 ## Artworks
-Families: {', '.join(FAMILIES)}. Media: {', '.join(MEDIA)}. Each artist keeps one family, a jittered palette,
+Families: {", ".join(FAMILIES)}. Media: {", ".join(MEDIA)}. Each artist keeps one family, a jittered palette,
 a medium, a composition motif and a surface texture (`cbrec_lab.datasets.art_kit.styles`); each work varies
 the motif. Metadata: artist, medium, family, palette, dominant colours (named), subject tags, title, price,
 upload time, the eight attractiveness features of San Pedro & Siersdorfer (2009) and the favourites count.
 
 ## Appeal (favourites)
-`favourites ~ Poisson(λ)`, `log λ = {MARKET_PARAMETERS['APPEAL_BASE']} + Σ β_k z_k + Σ γ_t 1[tag t] + ε`,
-`ε ~ N(0, {MARKET_PARAMETERS['APPEAL_NOISE']}²)`, with `z_k` the standardised attractiveness features.
+`favourites ~ Poisson(λ)`, `log λ = {MARKET_PARAMETERS["APPEAL_BASE"]} + Σ β_k z_k + Σ γ_t 1[tag t] + ε`,
+`ε ~ N(0, {MARKET_PARAMETERS["APPEAL_NOISE"]}²)`, with `z_k` the standardised attractiveness features.
 
 | visual feature | β |
 |---|---:|
@@ -152,7 +174,7 @@ def _repeat_artist_share(items: pd.DataFrame, purchases: pd.DataFrame) -> float:
     artist = items.loc[purchases["item_id"], "artist"].to_numpy()
     seen: dict[str, set] = {}
     repeats = total = 0
-    for user, a in zip(purchases["user_id"], artist):
+    for user, a in zip(purchases["user_id"], artist, strict=True):
         previous = seen.setdefault(user, set())
         if previous:
             total += 1
@@ -196,11 +218,18 @@ def _inputs(profile: Profile, seed: int) -> dict:
     import PIL
 
     return {
-        "kit": "art", "kit_version": KIT_VERSION, "profile": profile.name, "seed": seed,
-        "size": asdict(SIZES[profile.name]), "image_size": IMAGE_SIZE, "jpeg_quality": JPEG_QUALITY,
-        "pillow": PIL.__version__, "numpy": np.__version__,
+        "kit": "art",
+        "kit_version": KIT_VERSION,
+        "profile": profile.name,
+        "seed": seed,
+        "size": asdict(SIZES[profile.name]),
+        "image_size": IMAGE_SIZE,
+        "jpeg_quality": JPEG_QUALITY,
+        "pillow": PIL.__version__,
+        "numpy": np.__version__,
         "market": {k: list(v) if isinstance(v, tuple) else v for k, v in MARKET_PARAMETERS.items()},
-        "visual_weights": VISUAL_WEIGHTS, "tag_weights": TAG_WEIGHTS,
+        "visual_weights": VISUAL_WEIGHTS,
+        "tag_weights": TAG_WEIGHTS,
     }
 
 
@@ -210,7 +239,7 @@ def _cast(profile: Profile, seed: int) -> tuple[np.random.Generator, list[ArtSty
     rng = np.random.default_rng([seed, 1])
     artists = make_artists(size.artists, rng)
     counts = 1 + rng.poisson(size.works_per_artist - 1, len(artists))
-    owners = [artist for artist, count in zip(artists, counts) for _ in range(count)]
+    owners = [artist for artist, count in zip(artists, counts, strict=True) for _ in range(count)]
     return rng, artists, owners, [f"A{k:05d}" for k in range(1, len(owners) + 1)]
 
 
@@ -229,13 +258,17 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     announce_build("art", profile, folder, workers)  # free space; a note before a long build
     from tqdm.auto import tqdm
 
-    jobs = [(item_id, artist, seed, k, str(folder / "images" / f"{item_id}.jpg")) for k, (item_id, artist) in enumerate(zip(ids, owners))]
+    jobs = [
+        (item_id, artist, seed, k, str(folder / "images" / f"{item_id}.jpg"))
+        for k, (item_id, artist) in enumerate(zip(ids, owners, strict=True))
+    ]
     (folder / "images").mkdir(parents=True, exist_ok=True)
     journal = Journal(folder)
     rows = []
     with worker_pool(workers) as pool:
-        for row in tqdm(pool.map(_paint_work, jobs, chunksize=8), total=len(jobs), desc="painting artworks",
-                        disable=not progress):
+        for row in tqdm(
+            pool.map(_paint_work, jobs, chunksize=8), total=len(jobs), desc="painting artworks", disable=not progress
+        ):
             rows.append(row)
             journal.record(f"images/{row['item_id']}.jpg")  # its digest, for a resumed build to check
     items = pd.DataFrame(rows).set_index("item_id")
@@ -250,10 +283,24 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     items["upload_time"] = (SELLING_START + pd.to_timedelta(np.round(days * 86_400), unit="s")).astype("datetime64[ns]")
     items["favourites"] = appeal(items[list(ATTRACTIVENESS_FEATURES)], items["tags"], rng)
     items["image_path"] = [f"images/{i}.jpg" for i in items.index]
-    purchases = simulate_purchases(items, size.customers, SELLING_START, SELLING_START + pd.Timedelta(days=SELLING_DAYS), rng)
+    purchases = simulate_purchases(
+        items, size.customers, SELLING_START, SELLING_START + pd.Timedelta(days=SELLING_DAYS), rng
+    )
 
-    columns = ["title", "artist", "family", "medium", "palette", "colours", "tags", "price", "upload_time",
-               "favourites", *ATTRACTIVENESS_FEATURES, "image_path"]
+    columns = [
+        "title",
+        "artist",
+        "family",
+        "medium",
+        "palette",
+        "colours",
+        "tags",
+        "price",
+        "upload_time",
+        "favourites",
+        *ATTRACTIVENESS_FEATURES,
+        "image_path",
+    ]
     items = items[columns]
     atomic_write_text(folder / "items.csv", items.to_csv(lineterminator="\n", float_format="%.6g"))
     atomic_write_text(folder / "transactions.csv", purchases.to_csv(index=False, lineterminator="\n"))
@@ -262,7 +309,9 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     return folder
 
 
-def load_art_kit(profile: str | Profile | None = None, *, seed: int = DEFAULT_SEED, progress: bool = True) -> ImageCollection:
+def load_art_kit(
+    profile: str | Profile | None = None, *, seed: int = DEFAULT_SEED, progress: bool = True
+) -> ImageCollection:
     """The art kit for a profile, built on first use.
 
     Returns
@@ -275,7 +324,9 @@ def load_art_kit(profile: str | Profile | None = None, *, seed: int = DEFAULT_SE
     profile = get_profile(profile)
     folder = build_art_kit(profile, seed=seed, progress=progress)
     items = pd.read_csv(folder / "items.csv", index_col="item_id", parse_dates=["upload_time"], keep_default_na=False)
-    purchases = pd.read_csv(folder / "transactions.csv", parse_dates=["timestamp"], dtype={"user_id": str, "item_id": str})
+    purchases = pd.read_csv(
+        folder / "transactions.csv", parse_dates=["timestamp"], dtype={"user_id": str, "item_id": str}
+    )
     return ImageCollection(
         name=f"art-kit/{profile.name}",
         items=items,

@@ -48,8 +48,14 @@ import pandas as pd
 from ...exceptions import ParameterError
 from .market import APPEAL_SENSITIVITY, GAP_DAYS, LOYALTY, TASTE_CONCENTRATION
 
-__all__ = ["simulate_likes", "LIKES_MEAN", "LIKES_DISPERSION", "MIN_LIKES", "FAVOURITE_ARTISTS_MEAN",
-           "LIKES_PARAMETERS"]
+__all__ = [
+    "simulate_likes",
+    "LIKES_MEAN",
+    "LIKES_DISPERSION",
+    "MIN_LIKES",
+    "FAVOURITE_ARTISTS_MEAN",
+    "LIKES_PARAMETERS",
+]
 
 #: Default mean number of likes per user.
 LIKES_MEAN = 20.0
@@ -62,8 +68,12 @@ FAVOURITE_ARTISTS_MEAN = 2.0
 _TASTE_FLOOR = 1e-12
 
 LIKES_PARAMETERS = {
-    "TASTE_CONCENTRATION": TASTE_CONCENTRATION, "LOYALTY": LOYALTY, "APPEAL_SENSITIVITY": APPEAL_SENSITIVITY,
-    "GAP_DAYS": GAP_DAYS, "LIKES_DISPERSION": LIKES_DISPERSION, "MIN_LIKES": MIN_LIKES,
+    "TASTE_CONCENTRATION": TASTE_CONCENTRATION,
+    "LOYALTY": LOYALTY,
+    "APPEAL_SENSITIVITY": APPEAL_SENSITIVITY,
+    "GAP_DAYS": GAP_DAYS,
+    "LIKES_DISPERSION": LIKES_DISPERSION,
+    "MIN_LIKES": MIN_LIKES,
     "FAVOURITE_ARTISTS_MEAN": FAVOURITE_ARTISTS_MEAN,
 }
 
@@ -72,15 +82,19 @@ _REQUIRED = ("artist", "family", "palette", "medium", "favourites")
 
 def _check(items, n_users, likes_mean, seed) -> None:
     if not isinstance(items, pd.DataFrame):
-        raise ParameterError(f"items must be a pandas DataFrame indexed by item id (the kit's items), got "
-                             f"{type(items).__name__}.")
+        raise ParameterError(
+            f"items must be a pandas DataFrame indexed by item id (the kit's items), got {type(items).__name__}."
+        )
     missing = [c for c in _REQUIRED if c not in items.columns]
     if missing:
-        raise ParameterError(f"items lacks the columns {missing}; simulate_likes needs {list(_REQUIRED)} "
-                             "(use load_art_kit(...).items).")
+        raise ParameterError(
+            f"items lacks the columns {missing}; simulate_likes needs {list(_REQUIRED)} (use load_art_kit(...).items)."
+        )
     if len(items) < 2 * MIN_LIKES:
-        raise ParameterError(f"items must hold at least {2 * MIN_LIKES} artworks (every user likes at least "
-                             f"{MIN_LIKES}, at most half of them), got {len(items)}.")
+        raise ParameterError(
+            f"items must hold at least {2 * MIN_LIKES} artworks (every user likes at least "
+            f"{MIN_LIKES}, at most half of them), got {len(items)}."
+        )
     if not items.index.is_unique:
         raise ParameterError("items must have unique item ids in its index.")
     for column in _REQUIRED[:4]:
@@ -93,10 +107,16 @@ def _check(items, n_users, likes_mean, seed) -> None:
         raise ParameterError("items['upload_time'] must be dates (no missing values).")
     if isinstance(n_users, bool) or not isinstance(n_users, Integral) or n_users < 1:
         raise ParameterError(f"n_users must be a positive integer, got {n_users!r}.")
-    if isinstance(likes_mean, bool) or not isinstance(likes_mean, Real) or not np.isfinite(likes_mean) \
-            or likes_mean < MIN_LIKES:
-        raise ParameterError(f"likes_mean must be a finite number ≥ {MIN_LIKES} (every user likes at least "
-                             f"{MIN_LIKES} artworks), got {likes_mean!r}.")
+    if (
+        isinstance(likes_mean, bool)
+        or not isinstance(likes_mean, Real)
+        or not np.isfinite(likes_mean)
+        or likes_mean < MIN_LIKES
+    ):
+        raise ParameterError(
+            f"likes_mean must be a finite number ≥ {MIN_LIKES} (every user likes at least "
+            f"{MIN_LIKES} artworks), got {likes_mean!r}."
+        )
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
 
@@ -152,8 +172,12 @@ def simulate_likes(
     families, palettes = family_cat.codes, palette_cat.codes
     media, artists = medium_cat.codes, artist_cat.codes
     n_items = len(items)
-    n_f, n_p, n_m, n_a = len(family_cat.categories), len(palette_cat.categories), len(medium_cat.categories), \
-        len(artist_cat.categories)
+    n_f, n_p, n_m, n_a = (
+        len(family_cat.categories),
+        len(palette_cat.categories),
+        len(medium_cat.categories),
+        len(artist_cat.categories),
+    )
     log_fav = np.log1p(pd.to_numeric(items["favourites"]).to_numpy(float))
     z_appeal = (log_fav - log_fav.mean()) / (log_fav.std() + 1e-9)
 
@@ -171,8 +195,11 @@ def simulate_likes(
     artist_family = frame.groupby("a")["f"].agg(lambda s: s.mode().iloc[0]).reindex(range(n_a)).to_numpy()
     artist_palette = frame.groupby("a")["p"].agg(lambda s: s.mode().iloc[0]).reindex(range(n_a)).to_numpy()
     n_favourite = np.minimum(1 + rng.poisson(FAVOURITE_ARTISTS_MEAN - 1, n_users), n_a)
-    artist_keys = (np.log(taste_f[:, artist_family] + _TASTE_FLOOR) + np.log(taste_p[:, artist_palette] + _TASTE_FLOOR)
-                   + rng.gumbel(size=(n_users, n_a)))
+    artist_keys = (
+        np.log(taste_f[:, artist_family] + _TASTE_FLOOR)
+        + np.log(taste_p[:, artist_palette] + _TASTE_FLOOR)
+        + rng.gumbel(size=(n_users, n_a))
+    )
     favourite = np.zeros((n_users, n_a), dtype=bool)
     for u in range(n_users):
         favourite[u, np.argsort(-artist_keys[u], kind="stable")[: n_favourite[u]]] = True
@@ -197,14 +224,24 @@ def simulate_likes(
     if not return_users:
         return likes
 
-    users = pd.DataFrame({
-        "n_likes": n_likes,
-        "loyalty": loyalty,
-        "favourite_artists": [";".join(str(a) for a in artist_cat.categories[favourite[u]]) for u in range(n_users)],
-        "top_family": np.asarray(family_cat.categories)[taste_f.argmax(axis=1)],
-        "top_palette": np.asarray(palette_cat.categories)[taste_p.argmax(axis=1)],
-    }, index=pd.Index(user_ids, name="user_id"))
-    tastes = [pd.DataFrame(values, columns=[f"{kind}:{name}" for name in cat.categories], index=users.index)
-              for kind, values, cat in (("family", taste_f, family_cat), ("palette", taste_p, palette_cat),
-                                        ("medium", pref_m, medium_cat))]
+    users = pd.DataFrame(
+        {
+            "n_likes": n_likes,
+            "loyalty": loyalty,
+            "favourite_artists": [
+                ";".join(str(a) for a in artist_cat.categories[favourite[u]]) for u in range(n_users)
+            ],
+            "top_family": np.asarray(family_cat.categories)[taste_f.argmax(axis=1)],
+            "top_palette": np.asarray(palette_cat.categories)[taste_p.argmax(axis=1)],
+        },
+        index=pd.Index(user_ids, name="user_id"),
+    )
+    tastes = [
+        pd.DataFrame(values, columns=[f"{kind}:{name}" for name in cat.categories], index=users.index)
+        for kind, values, cat in (
+            ("family", taste_f, family_cat),
+            ("palette", taste_p, palette_cat),
+            ("medium", pref_m, medium_cat),
+        )
+    ]
     return likes, pd.concat([users, *tastes], axis=1)

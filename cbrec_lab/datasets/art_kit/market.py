@@ -40,12 +40,30 @@ __all__ = [
 
 #: Named colours for the metadata (RGB 0–255).
 COLOUR_NAMES = {
-    "black": (20, 20, 20), "white": (245, 245, 240), "grey": (128, 128, 128), "silver": (192, 192, 192),
-    "red": (200, 30, 30), "crimson": (150, 20, 40), "orange": (240, 130, 30), "yellow": (245, 215, 40),
-    "gold": (210, 170, 50), "olive": (120, 120, 40), "green": (50, 150, 60), "dark green": (20, 70, 35),
-    "teal": (0, 128, 128), "turquoise": (60, 210, 220), "sky blue": (130, 190, 230), "blue": (30, 70, 180),
-    "navy": (15, 30, 80), "purple": (110, 40, 130), "violet": (140, 60, 240), "pink": (240, 150, 190),
-    "magenta": (230, 20, 150), "brown": (110, 70, 35), "beige": (230, 215, 180), "cream": (250, 240, 215),
+    "black": (20, 20, 20),
+    "white": (245, 245, 240),
+    "grey": (128, 128, 128),
+    "silver": (192, 192, 192),
+    "red": (200, 30, 30),
+    "crimson": (150, 20, 40),
+    "orange": (240, 130, 30),
+    "yellow": (245, 215, 40),
+    "gold": (210, 170, 50),
+    "olive": (120, 120, 40),
+    "green": (50, 150, 60),
+    "dark green": (20, 70, 35),
+    "teal": (0, 128, 128),
+    "turquoise": (60, 210, 220),
+    "sky blue": (130, 190, 230),
+    "blue": (30, 70, 180),
+    "navy": (15, 30, 80),
+    "purple": (110, 40, 130),
+    "violet": (140, 60, 240),
+    "pink": (240, 150, 190),
+    "magenta": (230, 20, 150),
+    "brown": (110, 70, 35),
+    "beige": (230, 215, 180),
+    "cream": (250, 240, 215),
 }
 
 VISUAL_WEIGHTS = {
@@ -58,8 +76,17 @@ VISUAL_WEIGHTS = {
     "sharpness_variation": 0.0,
     "colourfulness": 0.30,
 }
-TAG_WEIGHTS = {"sunset": 0.40, "sea": 0.30, "nature": 0.20, "calm": 0.15, "light": 0.15, "bold": 0.10,
-               "chaos": -0.20, "minimal": -0.10, "grid": -0.05}
+TAG_WEIGHTS = {
+    "sunset": 0.40,
+    "sea": 0.30,
+    "nature": 0.20,
+    "calm": 0.15,
+    "light": 0.15,
+    "bold": 0.10,
+    "chaos": -0.20,
+    "minimal": -0.10,
+    "grid": -0.05,
+}
 APPEAL_BASE = 2.3
 APPEAL_NOISE = 0.35
 TASTE_CONCENTRATION = 0.5
@@ -78,9 +105,19 @@ MARKET_PARAMETERS = {
 
 _TITLE_WORDS = {
     "colour_field": ("Untitled ({colour})", "No. {n} ({colour} on {colour2})", "{Colour} Field", "Silence in {Colour}"),
-    "geometric_grid": ("Composition with {Colour} and {Colour2}", "Grid No. {n}", "Tableau {n}", "Construction in {Colour}"),
+    "geometric_grid": (
+        "Composition with {Colour} and {Colour2}",
+        "Grid No. {n}",
+        "Tableau {n}",
+        "Construction in {Colour}",
+    ),
     "drip": ("Number {n}", "{Colour} Rhythm", "Autumn Tangle", "Convergence {n}", "Lavender Storm"),
-    "pointillist": ("A {Season} Afternoon at {Place}", "The Fields near {Place}", "{Season} Light", "Morning at {Place}"),
+    "pointillist": (
+        "A {Season} Afternoon at {Place}",
+        "The Fields near {Place}",
+        "{Season} Light",
+        "Morning at {Place}",
+    ),
     "wash_landscape": ("{Time} over the {Feature}", "The {Feature} at {Time}", "{Season} {Feature}", "Far {Feature}"),
     "concentric_circles": ("Circles in {Colour}", "Squares with Circles {n}", "{Colour} Orbits", "Targets No. {n}"),
     "stripes": ("{Colour} Current", "Cadence {n}", "Stripes in {Colour} and {Colour2}", "Vibration {n}"),
@@ -112,8 +149,13 @@ def make_title(family: str, colours: list[str], rng: np.random.Generator) -> str
     template = str(rng.choice(_TITLE_WORDS[family]))
     colour = colours[0]
     colour2 = colours[1] if len(colours) > 1 else colours[0]
-    values = {"colour": colour, "colour2": colour2, "Colour": colour.title(), "Colour2": colour2.title(),
-              "n": int(rng.integers(1, 40))}
+    values = {
+        "colour": colour,
+        "colour2": colour2,
+        "Colour": colour.title(),
+        "Colour2": colour2.title(),
+        "n": int(rng.integers(1, 40)),
+    }
     values.update({key: str(rng.choice(options)) for key, options in _FILL.items()})
     return template.format(**values)
 

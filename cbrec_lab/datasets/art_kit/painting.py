@@ -20,8 +20,16 @@ from scipy import ndimage
 
 __all__ = ["FAMILIES", "MEDIA", "PALETTES", "paint", "fractal_noise", "jitter_palette"]
 
-FAMILIES = ("colour_field", "geometric_grid", "drip", "pointillist", "wash_landscape", "concentric_circles",
-            "stripes", "cubist")
+FAMILIES = (
+    "colour_field",
+    "geometric_grid",
+    "drip",
+    "pointillist",
+    "wash_landscape",
+    "concentric_circles",
+    "stripes",
+    "cubist",
+)
 MEDIA = ("oil", "acrylic", "watercolour", "ink", "photography", "mixed media")
 
 #: Base palettes (RGB in [0, 1]); an artist jitters one of them.
@@ -37,8 +45,9 @@ PALETTES: dict[str, tuple[tuple[float, float, float], ...]] = {
 }
 
 
-def fractal_noise(rng: np.random.Generator, shape: tuple[int, int], octaves: int = 5, persistence: float = 0.55,
-                  base: int = 4) -> np.ndarray:
+def fractal_noise(
+    rng: np.random.Generator, shape: tuple[int, int], octaves: int = 5, persistence: float = 0.55, base: int = 4
+) -> np.ndarray:
     """Sum of upsampled random grids (value noise), scaled to zero mean and unit standard deviation."""
     h, w = shape
     total = np.zeros(shape)
@@ -95,10 +104,10 @@ def _geometric_grid(rng, palette, n, motif):
     line = max(2, int(n * motif["line"]))
     for y, x, h, w in cells:
         if rng.random() < 0.4:
-            image[y:y + h, x:x + w] = palette[int(rng.integers(len(palette) - 1))]
+            image[y : y + h, x : x + w] = palette[int(rng.integers(len(palette) - 1))]
     for y, x, h, w in cells:
-        image[y:y + line, x:x + w] = 0.05
-        image[y:y + h, x:x + line] = 0.05
+        image[y : y + line, x : x + w] = 0.05
+        image[y : y + h, x : x + line] = 0.05
     image[-line:, :] = 0.05
     image[:, -line:] = 0.05
     return image
@@ -110,7 +119,9 @@ def _drip(rng, palette, n, motif):
         colour = palette[int(rng.integers(len(palette) - 1))]
         steps = int(rng.integers(30, 160))
         angle = np.cumsum(rng.normal(0, 0.35, steps)) + rng.uniform(0, 2 * np.pi)
-        xy = np.cumsum(np.column_stack([np.cos(angle), np.sin(angle)]) * rng.uniform(1, 3), axis=0) + rng.uniform(0, n, 2)
+        xy = np.cumsum(np.column_stack([np.cos(angle), np.sin(angle)]) * rng.uniform(1, 3), axis=0) + rng.uniform(
+            0, n, 2
+        )
         mask = np.zeros((n, n))
         ij = np.clip(xy.astype(int), 0, n - 1)
         mask[ij[:, 1], ij[:, 0]] = 1
@@ -129,7 +140,9 @@ def _landscape(rng, palette, n, ridges):
     if rng.random() < 0.6:
         cy, cx, r = rng.uniform(0.15, 0.35) * n, rng.uniform(0.2, 0.8) * n, rng.uniform(0.05, 0.1) * n
         Y, X = np.mgrid[0:n, 0:n]
-        image = _blend(image, ndimage.gaussian_filter(((Y - cy) ** 2 + (X - cx) ** 2 < r * r).astype(float), 2), palette[3])
+        image = _blend(
+            image, ndimage.gaussian_filter(((Y - cy) ** 2 + (X - cx) ** 2 < r * r).astype(float), 2), palette[3]
+        )
     Y = np.mgrid[0:n, 0:n][0]
     for k in range(ridges):
         depth = (k + 1) / ridges
@@ -145,18 +158,18 @@ def _pointillist(rng, palette, n, motif):
     scene = _landscape(rng, palette, n, 3)
     image = _canvas(palette[-1], n)
     step = motif["dot"]
-    ys, xs = np.mgrid[step // 2:n:step, step // 2:n:step]
+    ys, xs = np.mgrid[step // 2 : n : step, step // 2 : n : step]
     ys = np.clip(ys + rng.integers(-1, 2, ys.shape), 0, n - 1).ravel()
     xs = np.clip(xs + rng.integers(-1, 2, xs.shape), 0, n - 1).ravel()
     colours = np.clip(scene[ys, xs] + rng.normal(0, 0.08, (len(ys), 3)), 0, 1)
     labels = np.zeros((n, n), dtype=int)
     radius = step * 0.55
-    Y, X = np.mgrid[-int(radius) - 1:int(radius) + 2, -int(radius) - 1:int(radius) + 2]
+    Y, X = np.mgrid[-int(radius) - 1 : int(radius) + 2, -int(radius) - 1 : int(radius) + 2]
     disk = (Y**2 + X**2) <= radius**2
     for k in rng.permutation(len(ys)):
         y0, x0 = ys[k] - disk.shape[0] // 2, xs[k] - disk.shape[1] // 2
         sy, sx = slice(max(y0, 0), min(y0 + disk.shape[0], n)), slice(max(x0, 0), min(x0 + disk.shape[1], n))
-        window = disk[sy.start - y0:sy.stop - y0, sx.start - x0:sx.stop - x0]
+        window = disk[sy.start - y0 : sy.stop - y0, sx.start - x0 : sx.stop - x0]
         labels[sy, sx][window] = k + 1
     painted = labels > 0
     image[painted] = colours[labels[painted] - 1]
@@ -181,7 +194,7 @@ def _concentric_circles(rng, palette, n, motif):
                 radius = ring / motif["count"] * size * 0.45
                 mask = ndimage.gaussian_filter((distance < radius).astype(float), 0.7)
                 block = _blend(block, mask, palette[int(rng.integers(len(palette)))])
-            image[i * size:(i + 1) * size, j * size:(j + 1) * size] = block
+            image[i * size : (i + 1) * size, j * size : (j + 1) * size] = block
     return image
 
 
@@ -190,7 +203,9 @@ def _stripes(rng, palette, n, motif):
     angle = motif["angle"] + rng.normal(0, 0.05)
     coordinate = X * np.cos(angle) + Y * np.sin(angle)
     if motif["wavy"]:
-        coordinate = coordinate + 0.04 * np.sin(2 * np.pi * (Y * np.cos(angle) - X * np.sin(angle)) * rng.uniform(1.5, 3.5))
+        coordinate = coordinate + 0.04 * np.sin(
+            2 * np.pi * (Y * np.cos(angle) - X * np.sin(angle)) * rng.uniform(1.5, 3.5)
+        )
     widths = rng.uniform(0.3, 1.0, 64)
     edges = np.cumsum(widths / widths.sum() * motif["count"] / 8 * 2.5) - 0.6
     band = np.searchsorted(edges, coordinate)
@@ -208,7 +223,9 @@ def _cubist(rng, palette, n, motif):
     direction = rng.normal(size=(len(points), 2))
     shade = ((Y - points[nearest, 0]) * direction[nearest, 0] + (X - points[nearest, 1]) * direction[nearest, 1]) / n
     image = base[nearest] * (1 + 1.2 * shade[..., None])
-    edges = (np.abs(np.diff(nearest, axis=0, prepend=nearest[:1])) + np.abs(np.diff(nearest, axis=1, prepend=nearest[:, :1]))) > 0
+    edges = (
+        np.abs(np.diff(nearest, axis=0, prepend=nearest[:1])) + np.abs(np.diff(nearest, axis=1, prepend=nearest[:, :1]))
+    ) > 0
     image[ndimage.binary_dilation(edges, iterations=motif["line"])] *= 0.25
     return image
 
@@ -257,11 +274,15 @@ def _medium(image: np.ndarray, medium: str, rng: np.random.Generator, texture: f
             y, x = rng.integers(0, n * 3 // 4, 2)
             h, w = rng.integers(n // 6, n // 2, 2)
             tint = rng.uniform(0.75, 1.0, 3)
-            patch = image[y:y + h, x:x + w]
-            image[y:y + h, x:x + w] = 0.5 * patch + 0.5 * tint * (1 + 0.05 * rng.standard_normal(patch.shape[:2] + (1,)))
+            patch = image[y : y + h, x : x + w]
+            image[y : y + h, x : x + w] = 0.5 * patch + 0.5 * tint * (
+                1 + 0.05 * rng.standard_normal(patch.shape[:2] + (1,))
+            )
         for _ in range(int(rng.integers(3, 7))):
             t = np.linspace(0, 1, 200)
-            path = rng.uniform(0, n, 2) + np.column_stack([np.cumsum(rng.normal(0, 3, 200)), np.cumsum(rng.normal(0, 3, 200))])
+            path = rng.uniform(0, n, 2) + np.column_stack(
+                [np.cumsum(rng.normal(0, 3, 200)), np.cumsum(rng.normal(0, 3, 200))]
+            )
             ij = np.clip(path.astype(int), 0, n - 1)
             image[ij[:, 1], ij[:, 0]] = 0.1 * (1 - t[:, None] * 0)
     return np.clip(image, 0, 1)
@@ -275,8 +296,15 @@ def jitter_palette(rng: np.random.Generator, name: str) -> np.ndarray:
     return colours[order]
 
 
-def paint(family: str, medium: str, palette: np.ndarray, motif: dict, texture: float, rng: np.random.Generator,
-          size: int = 224) -> np.ndarray:
+def paint(
+    family: str,
+    medium: str,
+    palette: np.ndarray,
+    motif: dict,
+    texture: float,
+    rng: np.random.Generator,
+    size: int = 224,
+) -> np.ndarray:
     """Paint one artwork.
 
     Parameters
@@ -302,4 +330,3 @@ def paint(family: str, medium: str, palette: np.ndarray, motif: dict, texture: f
     image = _PAINTERS[family](rng, [tuple(c) for c in palette], size, motif)
     image = _medium(np.asarray(image, dtype=float), medium, rng, texture)
     return np.round(image * 255).astype(np.uint8)
-

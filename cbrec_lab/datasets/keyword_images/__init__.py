@@ -9,8 +9,17 @@ from .kit import build_keyword_images, kit_dir, load_keyword_images, save_keywor
 from .painting import ALIASES, KEYWORDS, SIGNATURES, SIZES, match_keyword, paint_keyword_image
 
 __all__ = [
-    "ALIASES", "KEYWORDS", "SIGNATURES", "SIZES", "match_keyword", "paint_keyword_image", "kit_dir",
-    "build_keyword_images", "load_keyword_images", "save_keyword_grid", "KEYWORD_IMAGES_KIT",
+    "ALIASES",
+    "KEYWORDS",
+    "SIGNATURES",
+    "SIZES",
+    "match_keyword",
+    "paint_keyword_image",
+    "kit_dir",
+    "build_keyword_images",
+    "load_keyword_images",
+    "save_keyword_grid",
+    "KEYWORD_IMAGES_KIT",
 ]
 
 KEYWORD_IMAGES_KIT = register_kit(

@@ -20,14 +20,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text, sha256_file
 from ...config import Profile, get_profile
 from ...exceptions import ParameterError
+from ..build_costs import announce_build
 from ..images import ImageCollection
-from ..kit_files import building, finished, Journal, kit_folder, KitIntegrityError, reuse_or_reset, write_manifest
+from ..kit_files import Journal, KitIntegrityError, building, finished, kit_folder, reuse_or_reset, write_manifest
 from .painting import (
-    DEFAULT_SEED, IMAGE_SIZE, KEYWORDS, KIT_VERSION, PHOTOS, PROCEDURAL_LICENCE, SIGNATURES, SIZES,
+    DEFAULT_SEED,
+    IMAGE_SIZE,
+    KEYWORDS,
+    KIT_VERSION,
+    PHOTOS,
+    PROCEDURAL_LICENCE,
+    SIGNATURES,
+    SIZES,
     paint_keyword_image,
 )
 
@@ -185,8 +192,16 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool) -> Path:
         if not (folder / relative).is_file():  # resume: files kept by reuse_or_reset match the journal
             _write_png(folder / relative, image)
             journal.record(relative)
-        rows.append({"item_id": item_id, "title": f"{keyword} {k + 1}", "keyword": keyword, "source": source,
-                     "licence": licence, "image_path": relative})
+        rows.append(
+            {
+                "item_id": item_id,
+                "title": f"{keyword} {k + 1}",
+                "keyword": keyword,
+                "source": source,
+                "licence": licence,
+                "image_path": relative,
+            }
+        )
     items = pd.DataFrame(rows).set_index("item_id")
     atomic_write_text(folder / "items.csv", items.to_csv(lineterminator="\n"))
     atomic_write_text(folder / "card.md", _card(profile, seed, items))

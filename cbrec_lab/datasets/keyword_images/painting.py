@@ -18,7 +18,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +26,17 @@ import numpy as np
 from ...exceptions import ParameterError
 
 __all__ = [
-    "KEYWORDS", "SIGNATURES", "ALIASES", "SIZES", "IMAGE_SIZE", "KIT_VERSION", "DEFAULT_SEED", "PHOTOS", "RECIPES",
-    "match_keyword", "paint_keyword_image",
+    "KEYWORDS",
+    "SIGNATURES",
+    "ALIASES",
+    "SIZES",
+    "IMAGE_SIZE",
+    "KIT_VERSION",
+    "DEFAULT_SEED",
+    "PHOTOS",
+    "RECIPES",
+    "match_keyword",
+    "paint_keyword_image",
 ]
 
 KIT_VERSION = 1
@@ -76,17 +85,65 @@ KEYWORDS: tuple[str, ...] = tuple(SIGNATURES)
 
 #: Title words (and other words) that mean one of :data:`KEYWORDS`.
 ALIASES: dict[str, str] = {
-    "snowy": "snow", "sea": "ocean", "seas": "ocean", "shore": "ocean", "waves": "ocean", "ocean": "ocean",
-    "skies": "sky", "cloud": "clouds", "cloudy": "clouds", "sunny": "sun", "sunshine": "sun", "bright": "sun",
-    "moon": "night", "moonlight": "night", "evening": "night", "stars": "star", "starry": "star",
-    "fires": "fire", "flame": "fire", "woods": "forest", "wood": "forest", "grove": "forest", "groves": "forest",
-    "rainy": "rain", "showers": "rain", "banks": "river", "stream": "river", "hill": "mountain",
-    "hills": "mountain", "mountains": "mountain", "highlands": "mountain", "dawn": "morning",
-    "sunrise": "morning", "meadow": "summer", "flowers": "flower", "blossom": "flower", "roses": "rose",
-    "dreams": "dream", "fairy": "dream", "fairies": "dream", "heart": "love", "lovely": "love",
-    "lover": "love", "gold": "golden", "black": "dark", "cup": "coffee", "tea": "coffee", "kitty": "cat",
-    "cats": "cat", "horses": "horse", "mare": "horse", "pony": "horse", "cottage": "house", "castles": "castle",
-    "birds": "bird", "lark": "bird", "blackbird": "bird", "thrush": "bird", "cuckoo": "bird",
+    "snowy": "snow",
+    "sea": "ocean",
+    "seas": "ocean",
+    "shore": "ocean",
+    "waves": "ocean",
+    "ocean": "ocean",
+    "skies": "sky",
+    "cloud": "clouds",
+    "cloudy": "clouds",
+    "sunny": "sun",
+    "sunshine": "sun",
+    "bright": "sun",
+    "moon": "night",
+    "moonlight": "night",
+    "evening": "night",
+    "stars": "star",
+    "starry": "star",
+    "fires": "fire",
+    "flame": "fire",
+    "woods": "forest",
+    "wood": "forest",
+    "grove": "forest",
+    "groves": "forest",
+    "rainy": "rain",
+    "showers": "rain",
+    "banks": "river",
+    "stream": "river",
+    "hill": "mountain",
+    "hills": "mountain",
+    "mountains": "mountain",
+    "highlands": "mountain",
+    "dawn": "morning",
+    "sunrise": "morning",
+    "meadow": "summer",
+    "flowers": "flower",
+    "blossom": "flower",
+    "roses": "rose",
+    "dreams": "dream",
+    "fairy": "dream",
+    "fairies": "dream",
+    "heart": "love",
+    "lovely": "love",
+    "lover": "love",
+    "gold": "golden",
+    "black": "dark",
+    "cup": "coffee",
+    "tea": "coffee",
+    "kitty": "cat",
+    "cats": "cat",
+    "horses": "horse",
+    "mare": "horse",
+    "pony": "horse",
+    "cottage": "house",
+    "castles": "castle",
+    "birds": "bird",
+    "lark": "bird",
+    "blackbird": "bird",
+    "thrush": "bird",
+    "cuckoo": "bird",
 }
 
 
@@ -148,7 +205,7 @@ PHOTOS: dict[str, Photo] = {
 PROCEDURAL_LICENCE = "MIT, as cbrec_lab (painted by cbrec_lab; no third-party content)"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _photo_array(key: str) -> np.ndarray:
     """The photo as float32 in [0, 1]: (H, W, 3) for colour photos, (H, W) for greyscale ones, (H, W) alpha
     coverage for the horse silhouette."""
@@ -192,7 +249,7 @@ def _photo_crop(
     side = int(rng.uniform(*scale) * min(y1 - y0, x1 - x0))
     y = y0 + int(rng.integers(0, y1 - y0 - side + 1))
     x = x0 + int(rng.integers(0, x1 - x0 - side + 1))
-    crop = photo[y:y + side, x:x + side]
+    crop = photo[y : y + side, x : x + side]
     if flip and rng.random() < 0.5:
         crop = crop[:, ::-1]
     return _resize(np.ascontiguousarray(crop), IMAGE_SIZE)
@@ -217,7 +274,7 @@ def _rgb(*values) -> np.ndarray:
     return np.array(values, dtype=np.float32)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spline_matrix(cells: int) -> np.ndarray:
     """``(S, cells + 3)`` weights that sample a uniform cubic B-spline through ``cells + 3`` knots at S points."""
     t = (np.arange(S, dtype=np.float64) + 0.5) / S * cells
@@ -230,8 +287,14 @@ def _spline_matrix(cells: int) -> np.ndarray:
     return matrix.astype(np.float32)
 
 
-def _noise(rng: np.random.Generator, *, octaves: int = 5, base: int = 3, persistence: float = 0.55,
-           stretch: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
+def _noise(
+    rng: np.random.Generator,
+    *,
+    octaves: int = 5,
+    base: int = 3,
+    persistence: float = 0.55,
+    stretch: tuple[float, float] = (1.0, 1.0),
+) -> np.ndarray:
     """Fractal noise in [0, 1]: a sum of smoothly upsampled random grids (cubic B-splines), each octave twice as
     fine and ``persistence`` times as strong. ``stretch`` (vertical, horizontal) > 1 makes features longer in
     that direction."""
@@ -321,8 +384,9 @@ def _day_sky(rng: np.random.Generator) -> np.ndarray:
     return _vgradient((0.0, top), (1.0, _rgb(0.68, 0.82, 0.96)))
 
 
-def _clouds(rng: np.random.Generator, image: np.ndarray, coverage: float, *, shade: float = 0.25,
-            region: float = 1.0) -> np.ndarray:
+def _clouds(
+    rng: np.random.Generator, image: np.ndarray, coverage: float, *, shade: float = 0.25, region: float = 1.0
+) -> np.ndarray:
     """Soft fractal clouds covering about ``coverage`` of the image, shaded darker at their undersides."""
     n = _noise(rng, octaves=6, base=2, persistence=0.55, stretch=(0.6, 1.0))
     threshold = np.quantile(n, 1 - coverage)
@@ -363,8 +427,11 @@ def paint_snow(rng):
     image = _blend(sky, _rgb(0.62, 0.66, 0.74), _below(far_trees) * rng.uniform(0.5, 0.9))
     snow_ground = _rgb(0.93, 0.95, 0.98)[None, None] * (0.93 + 0.07 * _noise(rng, octaves=4, base=4)[..., None])
     image = _blend(image, snow_ground, _below(ground_line))
-    for count, sigma, strength in ((rng.integers(250, 500), 0.7, 1.0), (rng.integers(60, 140), 1.6, 0.9),
-                                   (rng.integers(8, 25), 3.2, 0.8)):
+    for count, sigma, strength in (
+        (rng.integers(250, 500), 0.7, 1.0),
+        (rng.integers(60, 140), 1.6, 0.9),
+        (rng.integers(8, 25), 3.2, 0.8),
+    ):
         image = _blend(image, _rgb(1.0, 1.0, 1.0), strength * _dots(rng, int(count), sigma))
     return _procedural(image)
 
@@ -515,12 +582,12 @@ def paint_river(rng):
     image = _blend(image, banks, _soft(horizon + 0.03 - _Y))
     depth = np.clip((_Y - horizon) / (1 - horizon), 0, 1)
     meander = 0.5 + 0.22 * _noise1d(rng, octaves=3, base=2)[:, None] * depth + rng.uniform(-0.1, 0.1)
-    half_width = (0.02 + 0.17 * depth ** 1.3) * rng.uniform(0.8, 1.2)
+    half_width = (0.02 + 0.17 * depth**1.3) * rng.uniform(0.8, 1.2)
     distance = np.abs(_X - meander) - half_width
     water = _vgradient((0.0, _rgb(0.5, 0.7, 0.9)), (1.0, _rgb(0.12, 0.35, 0.62)))
     ripples = _noise(rng, octaves=5, base=4, stretch=(0.3, 3.0))
     water = water * (0.85 + 0.3 * ripples[..., None])
-    mask = (_Y > horizon + 0.02)
+    mask = _Y > horizon + 0.02
     image = _blend(image, _rgb(0.6, 0.55, 0.38), _soft(distance - 0.012 * (0.3 + depth)) * mask)  # muddy edge
     image = _blend(image, water, _soft(distance) * mask)
     return _procedural(image)
@@ -545,8 +612,12 @@ def paint_mountain(rng):
 
 def paint_morning(rng):
     horizon = rng.uniform(0.58, 0.72)
-    image = _vgradient((0.0, _rgb(0.25, 0.22, 0.5)), (horizon * 0.5, _rgb(0.85, 0.5, 0.6)),
-                       (horizon, _rgb(1.0, 0.78, 0.45)), (1.0, _rgb(1.0, 0.78, 0.45)))
+    image = _vgradient(
+        (0.0, _rgb(0.25, 0.22, 0.5)),
+        (horizon * 0.5, _rgb(0.85, 0.5, 0.6)),
+        (horizon, _rgb(1.0, 0.78, 0.45)),
+        (1.0, _rgb(1.0, 0.78, 0.45)),
+    )
     cx, radius = rng.uniform(0.25, 0.75), rng.uniform(0.07, 0.11)
     d = np.hypot(_Y - horizon, _X - cx)
     image = image + (0.5 * np.exp(-d / 0.15))[..., None] * _rgb(1.0, 0.75, 0.4)
@@ -555,7 +626,7 @@ def paint_morning(rng):
     image = _blend(np.clip(image, 0, 1), fields, _below(_ridge(rng, horizon, 0.015, octaves=3)))
     for k in range(int(rng.integers(2, 4))):
         band = horizon + 0.05 + 0.08 * k + 0.03 * _noise(rng, octaves=3, base=2)
-        mist = np.exp(-((_Y - band) / 0.03) ** 2) * 0.35
+        mist = np.exp(-(((_Y - band) / 0.03) ** 2)) * 0.35
         image = _blend(image, _rgb(0.95, 0.75, 0.7), mist)
     return _procedural(image)
 
@@ -601,12 +672,13 @@ def paint_rose(rng):
 def paint_dream(rng):
     from scipy.ndimage import gaussian_filter
 
-    pastels = np.array([[1.0, 0.75, 0.85], [0.8, 0.72, 1.0], [0.7, 0.85, 1.0], [0.75, 1.0, 0.88], [1.0, 0.92, 0.75]],
-                       dtype=np.float32)
+    pastels = np.array(
+        [[1.0, 0.75, 0.85], [0.8, 0.72, 1.0], [0.7, 0.85, 1.0], [0.75, 1.0, 0.88], [1.0, 0.92, 0.75]], dtype=np.float32
+    )
     order = rng.permutation(len(pastels))
     image = _vgradient((0.0, pastels[order[0]]), (1.0, pastels[order[1]]))
     for _ in range(int(rng.integers(6, 12))):
-        blob = np.exp(-(np.hypot(_Y - rng.uniform(0, 1), _X - rng.uniform(0, 1)) / rng.uniform(0.1, 0.3)) ** 2)
+        blob = np.exp(-((np.hypot(_Y - rng.uniform(0, 1), _X - rng.uniform(0, 1)) / rng.uniform(0.1, 0.3)) ** 2))
         image = _blend(image, pastels[rng.integers(len(pastels))], 0.7 * blob)
     bokeh = np.zeros((S, S), dtype=np.float32)
     for _ in range(int(rng.integers(8, 18))):
@@ -635,8 +707,11 @@ def paint_love(rng):
     reds = [_rgb(0.85, 0.06, 0.18), _rgb(0.95, 0.3, 0.45), _rgb(0.7, 0.02, 0.1), _rgb(1.0, 0.45, 0.6)]
     for _ in range(int(rng.integers(5, 12))):
         size = rng.uniform(0.04, 0.1)
-        image = _blend(image, reds[rng.integers(len(reds))],
-                       _heart(rng.uniform(0, 1), rng.uniform(0, 1), size, rng.uniform(-0.5, 0.5)))
+        image = _blend(
+            image,
+            reds[rng.integers(len(reds))],
+            _heart(rng.uniform(0, 1), rng.uniform(0, 1), size, rng.uniform(-0.5, 0.5)),
+        )
     cy, cx, size = rng.uniform(0.42, 0.58), rng.uniform(0.4, 0.6), rng.uniform(0.22, 0.32)
     shine = np.exp(-np.hypot(_Y - (cy - size * 0.3), _X - (cx - size * 0.4)) / (size * 0.4)) * 0.35
     big = _rgb(0.86, 0.05, 0.15)[None, None] + shine[..., None]
@@ -671,14 +746,16 @@ def _palette_scene(rng, palette: np.ndarray, *, shimmer: float = 0.0, texture: f
 
 
 _PALETTES = {
-    "golden": np.array([[0.85, 0.65, 0.13], [1.0, 0.84, 0.3], [0.72, 0.5, 0.1], [0.95, 0.75, 0.35],
-                        [0.55, 0.38, 0.08]]),
+    "golden": np.array(
+        [[0.85, 0.65, 0.13], [1.0, 0.84, 0.3], [0.72, 0.5, 0.1], [0.95, 0.75, 0.35], [0.55, 0.38, 0.08]]
+    ),
     "red": np.array([[0.86, 0.08, 0.12], [0.6, 0.02, 0.05], [1.0, 0.25, 0.2], [0.45, 0.0, 0.04], [0.9, 0.35, 0.3]]),
     "blue": np.array([[0.05, 0.12, 0.45], [0.1, 0.3, 0.8], [0.3, 0.55, 0.95], [0.02, 0.06, 0.25], [0.5, 0.7, 1.0]]),
     "green": np.array([[0.1, 0.55, 0.25], [0.45, 0.8, 0.2], [0.3, 0.4, 0.1], [0.05, 0.3, 0.12], [0.55, 0.85, 0.5]]),
     "white": np.array([[1.0, 1.0, 1.0], [0.96, 0.95, 0.9], [0.88, 0.89, 0.9], [0.93, 0.93, 0.95], [0.8, 0.8, 0.8]]),
-    "dark": np.array([[0.02, 0.02, 0.03], [0.1, 0.1, 0.11], [0.04, 0.05, 0.12], [0.16, 0.15, 0.16],
-                      [0.07, 0.06, 0.06]]),
+    "dark": np.array(
+        [[0.02, 0.02, 0.03], [0.1, 0.1, 0.11], [0.04, 0.05, 0.12], [0.16, 0.15, 0.16], [0.07, 0.06, 0.06]]
+    ),
 }
 
 
@@ -722,7 +799,7 @@ def paint_horse(rng):
     top = min(S - height, int((horizon + rng.uniform(0.0, 0.15)) * S) - int(0.85 * height))
     left = int(rng.integers(0, S - width + 1))
     coverage = np.zeros((S, S), dtype=np.float32)
-    coverage[max(top, 0):top + height, left:left + width] = mask[max(-top, 0):]
+    coverage[max(top, 0) : top + height, left : left + width] = mask[max(-top, 0) :]
     coat = [_rgb(0.05, 0.04, 0.03), _rgb(0.3, 0.15, 0.06), _rgb(0.45, 0.25, 0.1)][rng.integers(3)]
     return _photo(_blend(image, coat, coverage), "horse", "silhouette in a procedural field")
 
@@ -794,8 +871,13 @@ def paint_castle(rng):
 
 def paint_bird(rng):
     if rng.random() < 0.5:  # a flock of gulls
-        image = _clouds(rng, _day_sky(rng) if rng.random() < 0.5 else
-                        _vgradient((0.0, _rgb(0.5, 0.45, 0.7)), (1.0, _rgb(1.0, 0.75, 0.5))), rng.uniform(0.05, 0.2))
+        image = _clouds(
+            rng,
+            _day_sky(rng)
+            if rng.random() < 0.5
+            else _vgradient((0.0, _rgb(0.5, 0.45, 0.7)), (1.0, _rgb(1.0, 0.75, 0.5))),
+            rng.uniform(0.05, 0.2),
+        )
         coverage = np.zeros((S, S), dtype=np.float32)
         for _ in range(int(rng.integers(5, 14))):
             size = rng.uniform(0.03, 0.08)
@@ -815,33 +897,59 @@ def paint_bird(rng):
     brown, breast = _rgb(0.45, 0.32, 0.2), _rgb(0.9, 0.35, 0.1)
     body = np.hypot((_X - bx) / 1.25, _Y - by) - size * 0.75
     head = np.hypot(_X - (bx + facing * size * 0.75), _Y - (by - size * 0.55)) - size * 0.42
-    tail = np.maximum(np.abs(_Y - (by + size * 0.1) - facing * 0.6 * (_X - bx + facing * size * 1.1)) - size * 0.12,
-                      np.abs(_X - (bx - facing * size * 1.2)) - size * 0.35)
+    tail = np.maximum(
+        np.abs(_Y - (by + size * 0.1) - facing * 0.6 * (_X - bx + facing * size * 1.1)) - size * 0.12,
+        np.abs(_X - (bx - facing * size * 1.2)) - size * 0.35,
+    )
     image = _blend(image, brown, _soft(np.minimum(np.minimum(body, head), tail)))
     front = np.hypot(_X - (bx + facing * size * 0.55), _Y - (by - size * 0.05)) - size * 0.55
     image = _blend(image, breast, _soft(np.maximum(front, np.minimum(body, head))))
     eye = np.hypot(_X - (bx + facing * size * 0.9), _Y - (by - size * 0.62)) - size * 0.07
     beak_x = bx + facing * size * 1.17
-    beak = np.maximum(np.abs(_Y - (by - size * 0.5)) - size * 0.08 * (1 - facing * (_X - beak_x) / (size * 0.25)),
-                      np.abs(_X - beak_x - facing * size * 0.1) - size * 0.12)
+    beak = np.maximum(
+        np.abs(_Y - (by - size * 0.5)) - size * 0.08 * (1 - facing * (_X - beak_x) / (size * 0.25)),
+        np.abs(_X - beak_x - facing * size * 0.1) - size * 0.12,
+    )
     image = _blend(image, _rgb(0.05, 0.05, 0.05), _soft(np.minimum(eye, beak)))
-    legs = np.maximum(np.minimum(np.abs(_X - bx + 0.02), np.abs(_X - bx - 0.02)) - 0.005,
-                      np.maximum(by + size * 0.6 - _Y, _Y - branch_y))
+    legs = np.maximum(
+        np.minimum(np.abs(_X - bx + 0.02), np.abs(_X - bx - 0.02)) - 0.005,
+        np.maximum(by + size * 0.6 - _Y, _Y - branch_y),
+    )
     return _procedural(_blend(image, _rgb(0.2, 0.15, 0.1), _soft(legs)))
 
 
 #: Per keyword, the painters its images cycle through (image k uses painter k mod n).
 RECIPES: dict[str, tuple[Callable[[np.random.Generator], Painted], ...]] = {
-    "snow": (paint_snow,), "ocean": (paint_ocean,), "sky": (paint_sky,), "clouds": (paint_clouds,),
-    "sun": (paint_sun,), "night": (paint_night, paint_night, paint_night, paint_night_rocket), "star": (paint_star,),
-    "fire": (paint_fire,), "forest": (paint_forest,), "rain": (paint_rain,), "river": (paint_river,),
-    "mountain": (paint_mountain,), "morning": (paint_morning,), "summer": (paint_summer,),
-    "flower": (paint_flower,), "rose": (paint_rose,), "dream": (paint_dream,), "love": (paint_love,),
-    "golden": (_palette_painter("golden", shimmer=0.25),), "red": (_palette_painter("red"),),
-    "blue": (_palette_painter("blue"),), "green": (paint_green_grass, _palette_painter("green")),
-    "white": (_palette_painter("white", texture=0.04),), "dark": (_palette_painter("dark", texture=0.2),),
-    "coffee": (paint_coffee,), "cat": (paint_cat,), "horse": (paint_horse,), "house": (paint_house,),
-    "castle": (paint_castle_photo, paint_castle), "bird": (paint_bird,),
+    "snow": (paint_snow,),
+    "ocean": (paint_ocean,),
+    "sky": (paint_sky,),
+    "clouds": (paint_clouds,),
+    "sun": (paint_sun,),
+    "night": (paint_night, paint_night, paint_night, paint_night_rocket),
+    "star": (paint_star,),
+    "fire": (paint_fire,),
+    "forest": (paint_forest,),
+    "rain": (paint_rain,),
+    "river": (paint_river,),
+    "mountain": (paint_mountain,),
+    "morning": (paint_morning,),
+    "summer": (paint_summer,),
+    "flower": (paint_flower,),
+    "rose": (paint_rose,),
+    "dream": (paint_dream,),
+    "love": (paint_love,),
+    "golden": (_palette_painter("golden", shimmer=0.25),),
+    "red": (_palette_painter("red"),),
+    "blue": (_palette_painter("blue"),),
+    "green": (paint_green_grass, _palette_painter("green")),
+    "white": (_palette_painter("white", texture=0.04),),
+    "dark": (_palette_painter("dark", texture=0.2),),
+    "coffee": (paint_coffee,),
+    "cat": (paint_cat,),
+    "horse": (paint_horse,),
+    "house": (paint_house,),
+    "castle": (paint_castle_photo, paint_castle),
+    "bird": (paint_bird,),
 }
 assert set(RECIPES) == set(SIGNATURES)
 

@@ -10,7 +10,16 @@ from ..registry import Kit, register_kit
 from .kit import DEFAULT_SEED, SIZES, build_music_kit, kit_dir, load_music_kit
 from .styles import GENRES, THESIS_GENRES
 
-__all__ = ["GENRES", "THESIS_GENRES", "SIZES", "DEFAULT_SEED", "build_music_kit", "kit_dir", "load_music_kit", "MUSIC_KIT"]
+__all__ = [
+    "GENRES",
+    "THESIS_GENRES",
+    "SIZES",
+    "DEFAULT_SEED",
+    "build_music_kit",
+    "kit_dir",
+    "load_music_kit",
+    "MUSIC_KIT",
+]
 
 MUSIC_KIT = register_kit(
     Kit(

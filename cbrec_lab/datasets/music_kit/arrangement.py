@@ -60,7 +60,9 @@ class Arrangement:
     key: str
 
 
-def bar_chords(notes: list[tuple[float, float, int]], tonic: int, mode: str, bar: float, n_bars: int) -> list[tuple[int, str]]:
+def bar_chords(
+    notes: list[tuple[float, float, int]], tonic: int, mode: str, bar: float, n_bars: int
+) -> list[tuple[int, str]]:
     """One diatonic triad ``(root pitch class, "maj"|"min")`` per bar that best covers the bar's notes."""
     weights = np.zeros((n_bars, 12))
     for onset, duration, pitch in notes:
@@ -205,7 +207,10 @@ def arrange(piece: Piece, artist: Artist, clip_seconds: float, rng: np.random.Ge
                 for o, d, pitches in _comp(style.comp, root, quality, bar, dominant):
                     rows += [(start + o, d, HARMONY, p, style.velocity - 12) for p in pitches]
                 next_root = chords[(b + 1) % len(chords)][0]
-                rows += [(start + o, d, BASS, p, style.velocity) for o, d, p in _bassline(style.bassline, root, quality, next_root, bar)]
+                rows += [
+                    (start + o, d, BASS, p, style.velocity)
+                    for o, d, p in _bassline(style.bassline, root, quality, next_root, bar)
+                ]
             if artist.drum_kit is not None:
                 pattern = style.drums[artist.drum_variant]
                 for drum, steps in pattern.items():
@@ -224,14 +229,21 @@ def arrange(piece: Piece, artist: Artist, clip_seconds: float, rng: np.random.Ge
         velocity = velocity + rng.integers(-6, 7, len(velocity))
     start = np.maximum(start, 0.0)
     keep = start < clip_seconds
-    notes = np.column_stack([start, np.minimum(end, clip_seconds), table[:, 2], table[:, 3], np.clip(velocity, 1, 127)])[keep]
+    notes = np.column_stack(
+        [start, np.minimum(end, clip_seconds), table[:, 2], table[:, 3], np.clip(velocity, 1, 127)]
+    )[keep]
     notes = notes[np.lexsort((notes[:, 2], notes[:, 0]))]
     level = lambda x: int(round(127 * x))  # noqa: E731
     return Arrangement(
         notes=notes,
         programs={MELODY: artist.melody_program, HARMONY: artist.harmony_program, BASS: artist.bass_program},
         drum_kit=artist.drum_kit,
-        volumes={MELODY: level(artist.mix[0]), HARMONY: level(artist.mix[1]), BASS: level(artist.mix[2]), DRUMS: level(artist.mix[3])},
+        volumes={
+            MELODY: level(artist.mix[0]),
+            HARMONY: level(artist.mix[1]),
+            BASS: level(artist.mix[2]),
+            DRUMS: level(artist.mix[3]),
+        },
         tempo=round(tempo, 1),
         key=f"{KEY_NAMES[tonic]} {piece.mode}",
     )

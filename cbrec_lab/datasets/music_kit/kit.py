@@ -24,12 +24,19 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..build_costs import announce_build
 from ...cache import atomic_path, atomic_write_text, sha256_file
-from ..kit_files import (
-    building, finished, Journal, kit_folder, KitIntegrityError, reuse_or_reset, worker_pool, write_manifest,
-)
 from ...config import Profile, get_profile
+from ..build_costs import announce_build
+from ..kit_files import (
+    Journal,
+    KitIntegrityError,
+    building,
+    finished,
+    kit_folder,
+    reuse_or_reset,
+    worker_pool,
+    write_manifest,
+)
 from ..music import MusicCollection
 from .arrangement import arrange
 from .keywords import title_keywords
@@ -39,7 +46,14 @@ from .sources import COLLECTIONS, load_pieces
 from .styles import GENRES, Artist, make_artists
 
 __all__ = [
-    "KitSize", "SIZES", "KIT_VERSION", "DEFAULT_SEED", "SAMPLE_RATE", "build_music_kit", "load_music_kit", "kit_dir",
+    "KitSize",
+    "SIZES",
+    "KIT_VERSION",
+    "DEFAULT_SEED",
+    "SAMPLE_RATE",
+    "build_music_kit",
+    "load_music_kit",
+    "kit_dir",
     "KitIntegrityError",
 ]
 
@@ -169,7 +183,7 @@ and played by simulated listeners. The titles are the compositions' real titles;
 invented.
 
 ## Size
-{len(songs):,} songs ({genre_counts}) by {songs['artist'].nunique()} artists ({size.songs_per_artist} songs
+{len(songs):,} songs ({genre_counts}) by {songs["artist"].nunique()} artists ({size.songs_per_artist} songs
 each), {plays.shape[0]:,} users, {plays.nnz:,} user–song pairs, {int(plays.sum()):,} plays;
 {size.clip_seconds:.0f}-second clips, 22,050 Hz mono, 16-bit FLAC: {disk_bytes / 1e6:.1f} MB on disk.
 
@@ -178,9 +192,9 @@ each), {plays.shape[0]:,} users, {plays.nnz:,} user–song pairs, {int(plays.sum
 {other_sizes}
 
 ## Listening statistics
-- share of plays going to the top 1 % of songs: {stats['top1_share']:.1%}
-- Gini index of song popularity: {stats['gini']:.3f}
-- mean play count of a user–song pair: {stats['mean_plays']:.2f}; density: {stats['density']:.2%}
+- share of plays going to the top 1 % of songs: {stats["top1_share"]:.1%}
+- Gini index of song popularity: {stats["gini"]:.3f}
+- mean play count of a user–song pair: {stats["mean_plays"]:.2f}; density: {stats["density"]:.2%}
 
 ## How the audio is made
 Each song is one piece arranged by one artist (`cbrec_lab.datasets.music_kit.arrangement`): transposed to the
@@ -267,7 +281,7 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     size = SIZES[profile.name]
     jobs = [
         (song_id, index, piece, artist, size.clip_seconds, seed, str(folder / songs.loc[song_id, "audio_path"]))
-        for index, (song_id, (artist, piece)) in enumerate(zip(songs.index, assignments))
+        for index, (song_id, (artist, piece)) in enumerate(zip(songs.index, assignments, strict=True))
     ]
     (folder / "audio").mkdir(parents=True, exist_ok=True)
     journal = Journal(folder)
@@ -290,8 +304,21 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
         for a in songs["artist"]
     ]
     songs["duration"] = size.clip_seconds
-    songs = songs[["title", "artist", "genre", "tempo", "key", "instruments", "source_piece", "collection",
-                   "keywords", "duration", "audio_path"]]
+    songs = songs[
+        [
+            "title",
+            "artist",
+            "genre",
+            "tempo",
+            "key",
+            "instruments",
+            "source_piece",
+            "collection",
+            "keywords",
+            "duration",
+            "audio_path",
+        ]
+    ]
 
     genre_codes = pd.Categorical(songs["genre"], categories=list(GENRES)).codes
     artist_codes = pd.Categorical(songs["artist"], categories=[a.name for a in artists]).codes
@@ -321,8 +348,12 @@ def load_music_kit(
     profile = get_profile(profile)
     folder = build_music_kit(profile, seed=seed, progress=progress)
     songs = pd.read_csv(folder / "songs.csv", index_col="song_id", keep_default_na=False)
-    triplets = pd.read_csv(folder / "plays.tsv", sep="\t", names=["user", "song", "play_count"],
-                           dtype={"user": str, "song": str, "play_count": np.int32})
+    triplets = pd.read_csv(
+        folder / "plays.tsv",
+        sep="\t",
+        names=["user", "song", "play_count"],
+        dtype={"user": str, "song": str, "play_count": np.int32},
+    )
     user_ids = np.array(sorted(triplets["user"].unique()))
     rows = np.searchsorted(user_ids, triplets["user"].to_numpy())
     cols = pd.Index(songs.index).get_indexer(triplets["song"])
@@ -335,4 +366,3 @@ def load_music_kit(
         user_ids=user_ids,
         card=(folder / "card.md").read_text(encoding="utf-8"),
     )
-

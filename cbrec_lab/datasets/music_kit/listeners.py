@@ -48,9 +48,7 @@ MODEL_PARAMETERS = {
 }
 
 
-def simulate_plays(
-    genres: np.ndarray, artists: np.ndarray, n_users: int, rng: np.random.Generator
-) -> sp.csr_matrix:
+def simulate_plays(genres: np.ndarray, artists: np.ndarray, n_users: int, rng: np.random.Generator) -> sp.csr_matrix:
     """Draw the users × songs play-count matrix.
 
     Parameters
@@ -93,7 +91,9 @@ def simulate_plays(
         rank = np.argsort(np.argsort(-keys, axis=1), axis=1)
         chosen = rank < n_songs_u[batch][:, None]
         users, songs = np.nonzero(chosen)
-        plays = rng.zipf(PLAY_ZIPF_A, len(users)) * activity[batch][users] * np.where(is_favourite[users, songs], 2.0, 1.0)
+        plays = (
+            rng.zipf(PLAY_ZIPF_A, len(users)) * activity[batch][users] * np.where(is_favourite[users, songs], 2.0, 1.0)
+        )
         rows.append(users + start)
         cols.append(songs)
         counts.append(np.clip(np.round(plays), 1, MAX_PLAYS).astype(np.int32))

@@ -156,7 +156,8 @@ def _files(collection: str) -> list[str]:
 
         titled = ChoraleList().byBWV
         names = [
-            p for p in sorted(glob.glob(str(base / "bach" / "bwv*.mxl")))
+            p
+            for p in sorted(glob.glob(str(base / "bach" / "bwv*.mxl")))
             if (m := re.fullmatch(r"bwv(\d+)\.mxl", Path(p).name)) and int(m.group(1)) in titled
         ]
     else:
@@ -177,9 +178,7 @@ def _from_dict(d: dict) -> Piece:
     )
 
 
-def load_pieces(
-    collection: str, n: int, cache_dir: Path, *, workers: int = 2, progress: bool = True
-) -> list[Piece]:
+def load_pieces(collection: str, n: int, cache_dir: Path, *, workers: int = 2, progress: bool = True) -> list[Piece]:
     """The first ``n`` usable pieces of a collection (distinct titles, in corpus order).
 
     Parameters
@@ -226,7 +225,7 @@ def load_pieces(
                 missing = n - len(usable())
                 batch_size = max(workers, min(len(pending), -(-missing // per_file) + 1))
                 batch, pending = pending[:batch_size], pending[batch_size:]
-                for name, pieces in zip(batch, pool.map(_parse_file, [(f, collection) for f in batch])):
+                for name, pieces in zip(batch, pool.map(_parse_file, [(f, collection) for f in batch]), strict=True):
                     state["parsed_files"].append(name)
                     state["pieces"].extend(pieces)
                 bar.update(min(n, len(usable())) - bar.n)

@@ -1,180 +1,34 @@
-"""Evaluation protocols: held-out plays (how well collaborative filtering predicts what a user plays next) and
-held-out songs (how well factors predicted from audio recommend songs nobody has played yet), and the time-ordered
-replay of a one-of-a-kind inventory (how well a recommender predicts the next artwork a customer buys).
+"""The time-ordered replay of a one-of-a-kind inventory: how well a recommender predicts the next artwork a
+customer buys (Messina et al. 2019, the UGallery study).
 
-**Held-out plays.** For every user with enough plays, a fraction of the songs they played is hidden; a model
-is fitted on the rest and ranks, for each user, every song the user has not played in training; the hidden
-songs are the relevant ones.
-
-**Held-out songs** (van den Oord et al. 2013, section 5.1). A set of songs is removed from the play matrix;
-WMF is fitted on the remaining songs, giving user factors ``x_u`` and the factors of the training songs, which
-the audio models learn to predict. For the held-out songs a model predicts factors ``ŷ_i`` from audio alone;
-every user ranks the held-out songs by ``x_uᵀ ŷ_i``, and the songs the user actually played are relevant.
-The paper reports mAP with cut-off 500 and AUC; two reference rows frame them: random factors, and the
-"upper bound" — WMF fitted on *all* songs, whose factors for the held-out songs were learned from the very
-plays being predicted.
-
-**Replay** (Messina et al. 2019, the UGallery study). Every artwork is one of a kind: once sold it leaves the
-inventory, and it cannot be sold before its upload. Each user's last transaction is the target, everything
-they bought before it is the profile, and the candidates are the artworks available at that moment
-(:func:`replay_cases`, :func:`evaluate_replay`). The cases split by time into a validation period, for tuning
-(e.g. hybrid weights), and a later test period.
+Every artwork is one of a kind: once sold it leaves the inventory, and it cannot be sold before its upload.
+Each user's last transaction is the target, everything they bought before it is the profile, and the
+candidates are the artworks available at that moment (:func:`replay_cases`, :func:`evaluate_replay`). The
+cases split by time into a validation period, for tuning (e.g. hybrid weights), and a later test period
+(:meth:`ReplayCases.split_by_time`).
 
 References
 ----------
-1. van den Oord, A., Dieleman, S., & Schrauwen, B. (2013). Deep content-based music recommendation.
-   *Advances in Neural Information Processing Systems 26* (NIPS 2013).
-2. Messina, P., Dominguez, V., Parra, D., Trattner, C., & Soto, A. (2019). Content-based artwork
+1. Messina, P., Dominguez, V., Parra, D., Trattner, C., & Soto, A. (2019). Content-based artwork
    recommendation: integrating painting metadata with neural and manually-engineered visual features.
    *User Modeling and User-Adapted Interaction*, 29(2), 251–290. https://doi.org/10.1007/s11257-018-9206-9
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .exceptions import ParameterError
-from .metrics import evaluate_rankings, summarise
+from ..checks import fraction, positive_int
+from ..exceptions import ParameterError
+from ..metrics import evaluate_rankings
+from ..ranking import top_k
 
-__all__ = [
-    "HeldOutPlays",
-    "HeldOutSongs",
-    "split_held_out_plays",
-    "split_held_out_songs",
-    "evaluate_scores",
-    "results_table",
-    "REPLAY_METRICS",
-    "ReplayCases",
-    "replay_cases",
-    "top_k_lists",
-    "evaluate_replay",
-]
+__all__ = ["REPLAY_METRICS", "ReplayCases", "replay_cases", "top_k_lists", "evaluate_replay"]
 
-
-@dataclass(frozen=True)
-class HeldOutPlays:
-    """``train`` and ``test`` play matrices of the same shape with disjoint non-zeros (``train + test`` is the
-    original matrix)."""
-
-    train: sp.csr_matrix
-    test: sp.csr_matrix
-
-
-@dataclass(frozen=True)
-class HeldOutSongs:
-    """Column indices of the training and held-out songs, and the two play matrices restricted to them."""
-
-    train_items: np.ndarray
-    test_items: np.ndarray
-    train: sp.csr_matrix
-    test: sp.csr_matrix
-
-
-def _plays(plays) -> sp.csr_matrix:
-    matrix = sp.csr_matrix(plays)
-    matrix.eliminate_zeros()
-    if matrix.ndim != 2 or matrix.nnz == 0:
-        raise ParameterError(f"Expected a non-empty users × items play matrix, got shape {matrix.shape} with {matrix.nnz} plays.")
-    bad = ~np.isfinite(matrix.data) | (matrix.data < 0)
-    if bad.any():
-        first = int(np.argmax(bad))
-        user = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
-        raise ParameterError(
-            f"Play counts must be finite and non-negative: {int(bad.sum())} are not, the first "
-            f"{float(matrix.data[first])} at user {user}, item {int(matrix.indices[first])}. Clean or drop those "
-            "entries (e.g. matrix.data = np.nan_to_num(matrix.data).clip(0)) before splitting."
-        )
-    return matrix
-
-
-def _fraction(value: float) -> float:
-    if not 0 < value < 1:
-        raise ParameterError(f"test_fraction must lie strictly between 0 and 1, got {value!r}.")
-    return float(value)
-
-
-def split_held_out_plays(plays, *, test_fraction: float = 0.2, min_plays: int = 5, seed: int = 0) -> HeldOutPlays:
-    """Hide ``⌈test_fraction · n_u⌉`` of the songs of every user who played at least ``min_plays`` songs.
-
-    Users with fewer songs keep them all in ``train`` (and have no relevant item, so metrics skip them).
-
-    Raises
-    ------
-    ParameterError
-        An empty matrix, a ``test_fraction`` outside ``(0, 1)``, or play counts that are NaN, infinite or
-        negative (the message names the first such entry).
-    """
-    matrix = _plays(plays)
-    matrix.sum_duplicates()  # canonical: sorted column indices, one entry per pair
-    fraction = _fraction(test_fraction)
-    rng = np.random.default_rng(seed)
-    keys = rng.random(matrix.nnz)
-    counts = np.diff(matrix.indptr)
-    users = np.repeat(np.arange(matrix.shape[0]), counts)
-    # rank of each play within its user by a random key; the lowest ⌈f·n_u⌉ go to the test set
-    order = np.lexsort((keys, users))
-    rank = np.empty(matrix.nnz, dtype=np.int64)
-    rank[order] = np.arange(matrix.nnz) - np.repeat(matrix.indptr[:-1], counts)
-    hidden = np.ceil(fraction * counts).astype(np.int64)
-    is_test = (rank < hidden[users]) & (counts[users] >= min_plays)
-    rows, cols = users, matrix.indices
-    test = sp.csr_matrix((matrix.data[is_test], (rows[is_test], cols[is_test])), shape=matrix.shape)
-    train = sp.csr_matrix((matrix.data[~is_test], (rows[~is_test], cols[~is_test])), shape=matrix.shape)
-    return HeldOutPlays(train=train, test=test)
-
-
-def split_held_out_songs(plays, *, test_fraction: float = 0.2, groups: Sequence | None = None, seed: int = 0) -> HeldOutSongs:
-    """Hold out a fraction of the songs (columns), stratified by ``groups`` (e.g. genre) when given."""
-    matrix = _plays(plays)
-    fraction = _fraction(test_fraction)
-    n_items = matrix.shape[1]
-    rng = np.random.default_rng(seed)
-    labels = np.zeros(n_items, dtype=int) if groups is None else pd.factorize(np.asarray(groups))[0]
-    if len(labels) != n_items:
-        raise ParameterError(f"groups has {len(labels)} labels for {n_items} songs.")
-    test = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        take = max(1, int(round(fraction * len(members))))
-        test.extend(rng.choice(members, size=take, replace=False))
-    test_items = np.sort(np.array(test))
-    train_items = np.setdiff1d(np.arange(n_items), test_items)
-    return HeldOutSongs(train_items, test_items, matrix[:, train_items].tocsr(), matrix[:, test_items].tocsr())
-
-
-def evaluate_scores(
-    scores: np.ndarray, relevant, *, exclude=None, k: Sequence[int] = (10, 500), name: str | None = None
-) -> tuple[pd.DataFrame, pd.Series]:
-    """Rank every user's items by ``scores`` and measure against ``relevant``.
-
-    Returns
-    -------
-    (per_user, summary) : pandas.DataFrame, pandas.Series
-        One row per user (the paired tests of later lessons need them) and the mean over users with at least
-        one relevant item (see :func:`cbrec_lab.metrics.summarise`), named ``name``.
-    """
-    per_user = evaluate_rankings(np.asarray(scores), relevant, k=tuple(k), exclude=exclude)
-    summary = summarise(per_user)
-    summary.name = name
-    return per_user, summary
-
-
-def results_table(summaries: Mapping[str, pd.Series], columns: Sequence[str]) -> pd.DataFrame:
-    """A results table shaped like the papers': one row per model, the chosen metric columns."""
-    table = pd.DataFrame({name: summary for name, summary in summaries.items()}).T
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ParameterError(f"Unknown metric column(s) {missing}; available: {list(table.columns)}.")
-    table.index.name = "model"
-    return table[list(columns)]
-
-
-# ------------------------------------------------------------------------------------------ replay protocol
 #: Metrics reported by :func:`evaluate_replay` unless told otherwise (the columns of Messina et al. 2019).
 REPLAY_METRICS = ("ndcg", "recall", "precision", "f1")
 
@@ -246,7 +100,7 @@ class ReplayCases:
 
         The first ``round(validation_fraction · n_cases)`` cases in time order (ties by user id) are the
         validation cases, the others the test cases; every validation case is at or before every test case.
-        Tune hyper-parameters (e.g. hybrid weights, :func:`cbrec_lab.recommend.tune_hybrid_weights`) on the
+        Tune hyper-parameters (e.g. hybrid weights, :func:`cbrec_lab.evaluation.tune_hybrid_weights`) on the
         validation cases only and report the test cases.
 
         Raises
@@ -254,13 +108,7 @@ class ReplayCases:
         ParameterError
             A fraction outside ``(0, 1)``, or one that leaves either period empty.
         """
-        if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, (int, float)) or not (
-            0 < validation_fraction < 1
-        ):
-            raise ParameterError(
-                f"validation_fraction must lie strictly between 0 and 1, got {validation_fraction!r}; "
-                "e.g. 0.3 puts the earliest 30% of the cases in the validation period."
-            )
+        fraction(validation_fraction, name="validation_fraction")
         n_validation = int(round(validation_fraction * self.n_cases))
         if not 0 < n_validation < self.n_cases:
             raise ParameterError(
@@ -282,9 +130,7 @@ class ReplayCases:
         counts = np.searchsorted(sale, self.times, side="left")
         indptr = np.concatenate([[0], np.cumsum(counts)])
         positions = np.arange(indptr[-1]) - np.repeat(indptr[:-1], counts)
-        matrix = sp.csr_matrix(
-            (np.ones(indptr[-1]), items[positions], indptr), shape=(self.n_cases, self.n_items)
-        )
+        matrix = sp.csr_matrix((np.ones(indptr[-1]), items[positions], indptr), shape=(self.n_cases, self.n_items))
         matrix.sort_indices()
         return matrix
 
@@ -347,8 +193,7 @@ def replay_cases(interactions: pd.DataFrame, items: pd.DataFrame, *, min_profile
        recommendation: integrating painting metadata with neural and manually-engineered visual features.
        *User Modeling and User-Adapted Interaction*, 29(2), 251–290. https://doi.org/10.1007/s11257-018-9206-9
     """
-    if isinstance(min_profile, bool) or not isinstance(min_profile, (int, np.integer)) or min_profile < 0:
-        raise ParameterError(f"min_profile must be a non-negative integer, got {min_profile!r}.")
+    min_profile = positive_int(min_profile, name="min_profile", minimum=0)
     if not isinstance(interactions, pd.DataFrame) or not isinstance(items, pd.DataFrame):
         raise ParameterError(
             "replay_cases needs two pandas DataFrames (interactions, items), got "
@@ -445,9 +290,9 @@ def _check_replay_scores(scores, cases: ReplayCases) -> np.ndarray:
 def top_k_lists(scores, cases: ReplayCases, k: int) -> np.ndarray:
     """Every case's top-``k`` available items, best first, as item (column) indices.
 
-    Items are sorted by decreasing score, ties broken by the lower item index (as
-    :func:`cbrec_lab.metrics.rank_items`); unavailable items (sold, or not uploaded yet) are never listed. A case
-    with fewer than ``k`` available items is padded with ``-1``.
+    Items are sorted by decreasing score, ties broken by the lower item index (:func:`cbrec_lab.ranking.top_k`);
+    unavailable items (sold, or not uploaded yet) are never listed. A case with fewer than ``k`` available items
+    is padded with ``-1``.
 
     Parameters
     ----------
@@ -463,20 +308,7 @@ def top_k_lists(scores, cases: ReplayCases, k: int) -> np.ndarray:
         score 0.2 (the tie goes to the lower index).
     """
     scores = _check_replay_scores(scores, cases)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}.")
-    k = int(k)
-    result = np.full((cases.n_cases, k), -1, dtype=np.int64)
-    depth = min(k, cases.n_items)
-    columns = np.arange(cases.n_items)
-    for start in range(0, cases.n_cases, 1024):
-        stop = min(start + 1024, cases.n_cases)
-        unavailable = ~cases.available[start:stop]
-        keys = np.where(unavailable, -np.inf, scores[start:stop])
-        order = np.lexsort((np.broadcast_to(columns, keys.shape), -keys, unavailable), axis=1)[:, :depth]
-        listed = ~np.take_along_axis(unavailable, order, axis=1)
-        result[start:stop, :depth] = np.where(listed, order, -1)
-    return result
+    return top_k(scores, k, exclude=~cases.available)
 
 
 def evaluate_replay(scores, cases: ReplayCases, *, k=(10, 20), metrics=REPLAY_METRICS) -> pd.DataFrame:

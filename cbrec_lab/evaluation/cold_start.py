@@ -1,4 +1,5 @@
-"""The evaluation split of VBPR (He & McAuley 2016, §5.3): one held-out item per user, "all items" and "cold start".
+"""Cold-start evaluation, the split of VBPR (He & McAuley 2016, §5.3): one held-out item per user, in the "all
+items" and the "cold start" settings, and the paper's per-user AUC.
 
 :func:`split_all_items_and_cold_start` turns implicit feedback (a users × items matrix or a ``user_id`` /
 ``item_id`` table) into:
@@ -25,13 +26,14 @@ same code as ``benchmarks/vbpr_vs_cornac.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .exceptions import ParameterError
+from ..checks import fraction, interactions_to_csr, positive_int
+from ..exceptions import ParameterError
+from ..metrics import evaluate_rankings
 
 __all__ = ["FeedbackSplit", "SETTINGS", "split_all_items_and_cold_start", "mean_auc", "auc_per_user"]
 
@@ -102,10 +104,12 @@ class FeedbackSplit:
         return exclude
 
     def __repr__(self) -> str:
-        return (f"FeedbackSplit({self.shape[0]:,} users × {self.shape[1]:,} items, {self.positives.nnz:,} positives, "
-                f"{self.train.nnz:,} for training; {self.cold_items.size:,} cold items; "
-                f"{(self.test_all >= 0).sum():,} all-items and {(self.test_cold >= 0).sum():,} cold-start test "
-                f"users; seed {self.seed})")
+        return (
+            f"FeedbackSplit({self.shape[0]:,} users × {self.shape[1]:,} items, {self.positives.nnz:,} positives, "
+            f"{self.train.nnz:,} for training; {self.cold_items.size:,} cold items; "
+            f"{(self.test_all >= 0).sum():,} all-items and {(self.test_cold >= 0).sum():,} cold-start test "
+            f"users; seed {self.seed})"
+        )
 
 
 def _setting(setting) -> str:
@@ -136,22 +140,10 @@ def _positive_matrix(interactions, user_ids, item_ids):
     else:
         if user_ids is not None or item_ids is not None:
             raise ParameterError("user_ids and item_ids are only for a user_id / item_id table, not for a matrix.")
-        if sp.issparse(interactions):
-            matrix = sp.csr_matrix(interactions, dtype=np.float32, copy=True)
-        else:
-            array = np.asarray(interactions)
-            if array.ndim != 2 or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-                raise ParameterError(
-                    f"interactions must be a users × items matrix (2-d, numeric) or a user_id / item_id DataFrame, "
-                    f"got {type(interactions).__name__} of shape {array.shape} and dtype {array.dtype}.")
-            matrix = sp.csr_matrix(array.astype(np.float32))
-        if matrix.data.size and not np.isfinite(matrix.data).all():
-            raise ParameterError("interactions has NaN or infinite entries.")
+        matrix = interactions_to_csr(interactions, dtype=np.float32, binary=True)
         user_array, item_array = np.arange(matrix.shape[0]), np.arange(matrix.shape[1])
-    matrix.eliminate_zeros()
-    matrix.sum_duplicates()
+    matrix.sum_duplicates()  # a table's repeated (user, item) pairs count once
     matrix.data[:] = 1.0
-    matrix.sort_indices()
     if matrix.nnz == 0:
         raise ParameterError(f"interactions (shape {matrix.shape}) has no positive entry.")
     return matrix, user_array, item_array
@@ -199,10 +191,8 @@ def split_all_items_and_cold_start(
     >>> split.cold_items.size, split.train[:, split.cold_items].nnz, len(split.test_users("all"))
     (2, 0, 3)
     """
-    if isinstance(cold_fraction, bool) or not isinstance(cold_fraction, Real) or not 0 <= cold_fraction < 1:
-        raise ParameterError(f"cold_fraction must be a number in [0, 1), got {cold_fraction!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
+    cold_fraction = fraction(cold_fraction, name="cold_fraction", include_zero=True)
+    seed = positive_int(seed, name="seed", minimum=0)
     positives, users, items = _positive_matrix(interactions, user_ids, item_ids)
     n_users, n_items = positives.shape
     rng = np.random.default_rng(seed)
@@ -225,9 +215,15 @@ def split_all_items_and_cold_start(
     rows, cols = np.concatenate(train_rows), np.concatenate(train_cols)
     train = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_users, n_items))
     return FeedbackSplit(
-        train=train, positives=positives.astype(np.float32), test_all=test_all, test_cold=test_cold,
-        cold_items=np.flatnonzero(cold).astype(np.int64), user_ids=np.asarray(users), item_ids=np.asarray(items),
-        cold_fraction=float(cold_fraction), seed=int(seed),
+        train=train,
+        positives=positives.astype(np.float32),
+        test_all=test_all,
+        test_cold=test_cold,
+        cold_items=np.flatnonzero(cold).astype(np.int64),
+        user_ids=np.asarray(users),
+        item_ids=np.asarray(items),
+        cold_fraction=cold_fraction,
+        seed=seed,
     )
 
 
@@ -246,13 +242,10 @@ def auc_per_user(scores, split: FeedbackSplit, setting: str, *, batch_users: int
     batch_users : int > 0
         Users scored and ranked at a time.
     """
-    from .metrics import evaluate_rankings
-
     if not isinstance(split, FeedbackSplit):
         raise ParameterError(f"split must be a FeedbackSplit, got {type(split).__name__}.")
     setting = _setting(setting)
-    if isinstance(batch_users, bool) or not isinstance(batch_users, Integral) or batch_users < 1:
-        raise ParameterError(f"batch_users must be a positive integer, got {batch_users!r}.")
+    batch_users = positive_int(batch_users, name="batch_users")
     if not callable(scores):
         scores = np.asarray(scores)
         if scores.shape != split.shape:
@@ -266,10 +259,13 @@ def auc_per_user(scores, split: FeedbackSplit, setting: str, *, batch_users: int
         batch = users[start : start + batch_users]
         block = np.asarray(scores(batch)) if callable(scores) else scores[batch]
         if block.shape != (batch.size, split.shape[1]):
-            raise ParameterError(f"scores(users) must return shape (len(users), n_items) = ({batch.size}, "
-                                 f"{split.shape[1]}), got {block.shape}.")
-        frame = evaluate_rankings(block, relevant[batch], k=1, exclude=exclude[batch], metrics=("auc",),
-                                  batch_users=batch_users)
+            raise ParameterError(
+                f"scores(users) must return shape (len(users), n_items) = ({batch.size}, "
+                f"{split.shape[1]}), got {block.shape}."
+            )
+        frame = evaluate_rankings(
+            block, relevant[batch], k=1, exclude=exclude[batch], metrics=("auc",), batch_users=batch_users
+        )
         values.append(frame["auc"].to_numpy())
     return pd.Series(np.concatenate(values), index=pd.Index(users, name="user"), name="auc")
 

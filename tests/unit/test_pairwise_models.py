@@ -57,7 +57,15 @@ def _tiny_vbpr(reg=0.05, reg_visual=0.02):
     rng = np.random.default_rng(3)
     features = rng.normal(size=(5, 3)).astype(np.float32)
     keras.utils.set_random_seed(0)
-    model = ranking_model(4, 5, n_factors=2, n_visual_factors=2, item_features=features, reg=reg, reg_visual=reg_visual)
+    model = ranking_model(
+        4,
+        5,
+        n_factors=2,
+        n_visual_factors=2,
+        item_features=features,
+        regularization=reg,
+        visual_regularization=reg_visual,
+    )
     # Non-zero biases and a larger E so that every term of the score matters in the checks.
     model.item_bias.assign(rng.normal(size=5).astype(np.float32))
     model.visual_bias.assign(rng.normal(size=3).astype(np.float32) * 0.5)
@@ -97,7 +105,7 @@ def test_gradient_of_the_training_objective_matches_finite_differences():
     assert float(total) == pytest.approx(_np_objective(w, u, i, j, reg, reg_visual), rel=1e-5)
     assert len(model.trainable_weights) == 6  # β, γ_u, γ_i, θ, E, β′ (the features are not trainable)
     step = 1e-6
-    for variable, grad in zip(model.trainable_weights, grads):
+    for variable, grad in zip(model.trainable_weights, grads, strict=True):
         grad = np.asarray(ops.convert_to_numpy(ops.convert_to_tensor(grad)), dtype=np.float64)
         numeric = np.zeros_like(w[variable.name])
         for index in np.ndindex(numeric.shape):
@@ -143,7 +151,7 @@ def test_sampler_draws_positive_pairs_and_true_negatives():
     assert (j[u == 7] == 39).all() and (u == 7).any()
     assert not (u == 8).any()
     assert set(np.unique(j)) > {0, 39}  # negatives spread over the items
-    for got, again in zip((u, i, j), sample_triplets(feedback, seed=5)):
+    for got, again in zip((u, i, j), sample_triplets(feedback, seed=5), strict=True):
         np.testing.assert_array_equal(got, again)
     assert not np.array_equal(j, sample_triplets(feedback, seed=6)[2])
     assert sample_triplets(feedback, 7, seed=0)[0].shape == (7,)
@@ -228,19 +236,28 @@ def test_vbpr_ranks_cold_start_items_by_their_features_and_bprmf_cannot(planted_
     assert history["val_loss"].iloc[-1] < 0.5
 
 
-def test_rank_excludes_training_items_and_breaks_ties_by_index(planted_fits):
+def test_recommend_excludes_training_items_and_breaks_ties_by_index(planted_fits):
     features, train, *_, vbpr, bprmf = planted_fits
-    top = vbpr.rank([0, 5], k=10)
+    top = vbpr.recommend([0, 5], k=10)
     assert top.shape == (2, 10) and top.dtype == np.int64
     for row, user in enumerate([0, 5]):
         assert not set(top[row]) & set(train[user].indices)
         scores = vbpr.score([user])[0]
         assert (np.diff(scores[top[row]]) <= 0).all()
     n_items = train.shape[1]
-    assert set(bprmf.rank([0], k=n_items, exclude=None)[0]) == set(range(n_items))
-    padded = bprmf.rank([0], k=n_items)[0]
+    assert set(bprmf.recommend([0], k=n_items, exclude_seen=False)[0]) == set(range(n_items))
+    padded = bprmf.recommend([0], k=n_items)[0]
     assert (padded[n_items - train[0].nnz :] == -1).all() and (padded[: n_items - train[0].nnz] >= 0).all()
-    assert bprmf.rank([1], k=3, exclude=sp.csr_matrix(train.shape)).shape == (1, 3)
+    assert (bprmf.seen_ != (train > 0)).nnz == 0
+
+
+def test_scores_of_chosen_items_are_columns_of_all_scores(planted_fits):
+    features, train, *_, vbpr, bprmf = planted_fits
+    items = [7, 0, 3, 3]
+    for model in (vbpr, bprmf):
+        np.testing.assert_allclose(model.score([2, 4], items), model.score([2, 4])[:, items], rtol=1e-6, atol=1e-6)
+    with pytest.raises(ParameterError, match="either items .* or new_item_features"):
+        vbpr.score([0], [1], new_item_features=features[:2])
 
 
 def test_new_items_are_scored_from_their_features(planted_fits):
@@ -248,7 +265,7 @@ def test_new_items_are_scored_from_their_features(planted_fits):
     w = _weights(vbpr.model_)
     users = [0, 3, 9]
     new = vbpr.score(users, new_item_features=features[:7])
-    expected = (features[:7] @ w["visual_bias"] + w["user_visual"][users] @ (features[:7] @ w["visual_embedding"]).T)
+    expected = features[:7] @ w["visual_bias"] + w["user_visual"][users] @ (features[:7] @ w["visual_embedding"]).T
     np.testing.assert_allclose(new, expected, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(vbpr.score(users), _np_scores(w)[users], rtol=1e-4, atol=1e-4)
 

@@ -1,6 +1,7 @@
 """Pairwise ranking from implicit feedback: BPR-MF (Rendle et al. 2009) and VBPR (He & McAuley 2016).
 
-Both models score user ``u`` and item ``i`` as
+Both models are :class:`cbrec_lab.recommender.Recommender` s (``fit``, ``score``, ``recommend``) that score user
+``u`` and item ``i`` as
 
 .. math::
 
@@ -23,8 +24,8 @@ paper's per-triplet SGD objective::
         + λ_E (‖E‖²_F + ‖β′‖²)
 
 i.e. only the rows of ``γ, θ, β`` that the triplet uses are penalised (as in the paper's stochastic gradient
-descent, where each update shrinks the parameters it touches), with ``λ = reg``; the shared ``E`` and ``β′``
-are penalised once per batch with the separate, smaller ``λ_E = reg_visual``. The loss part is
+descent, where each update shrinks the parameters it touches), with ``λ = regularization``; the shared ``E`` and
+``β′`` are penalised once per batch with the separate, smaller ``λ_E = visual_regularization``. The loss part is
 :class:`cbrec_lab.losses.BPRLoss`; the penalty is added by the model with ``add_loss`` in training mode only,
 so the ``loss`` column of a training history includes it and ``val_loss`` does not.
 
@@ -59,10 +60,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..checks import interactions_to_csr, positive_int
 from ..config import import_keras
 from ..exceptions import ParameterError
 from ..losses import BPRLoss
-from ..metrics import rank_items
+from ..recommender import Recommender
 from ..train import fit as train_fit
 
 keras = import_keras()
@@ -75,13 +77,6 @@ __all__ = ["sample_triplets", "BPRTriplets", "RankingNet", "ranking_model", "BPR
 # input checks
 
 
-def _count(name: str, value, *, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        kind = "a positive" if minimum == 1 else "a non-negative"
-        raise ParameterError(f"{name} must be {kind} integer, got {value!r}.")
-    return int(value)
-
-
 def _rate(name: str, value, *, positive: bool = False) -> float:
     ok = not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and np.isfinite(value)
     if not ok or value < 0 or (positive and value == 0):
@@ -92,23 +87,7 @@ def _rate(name: str, value, *, positive: bool = False) -> float:
 
 def _positives(interactions, *, name: str = "interactions", shape=None) -> sp.csr_matrix:
     """A users × items matrix as a boolean CSR with sorted indices (non-zero entries are positives)."""
-    if not sp.issparse(interactions):
-        array = np.asarray(interactions)
-        if array.ndim != 2:
-            raise ParameterError(f"{name} must be a 2-D users × items matrix, got shape {array.shape}.")
-        interactions = sp.csr_matrix(array)
-    matrix = sp.csr_matrix(interactions, copy=True)
-    if matrix.ndim != 2 or 0 in matrix.shape:
-        raise ParameterError(f"{name} must be a non-empty users × items matrix, got shape {matrix.shape}.")
-    if shape is not None and matrix.shape != tuple(shape):
-        raise ParameterError(f"{name} must have shape {tuple(shape)} (users × items), got {matrix.shape}.")
-    if matrix.nnz and not np.isfinite(matrix.data).all():
-        raise ParameterError(f"{name} must be finite (found NaN or infinity).")
-    matrix.eliminate_zeros()
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    matrix.data = np.ones(matrix.nnz, dtype=bool)
-    return matrix
+    return interactions_to_csr(interactions, name=name, shape=shape, binary=True, dtype=bool)
 
 
 def _keys(matrix: sp.csr_matrix) -> np.ndarray:
@@ -158,9 +137,12 @@ def sample_triplets(interactions, n: int | None = None, *, exclude=None, seed=0)
     n_users, n_items = positives.shape
     if positives.nnz == 0:
         raise ParameterError("interactions has no positive (non-zero) entry: there is nothing to rank.")
-    n = positives.nnz if n is None else _count("n", n)
-    forbidden = positives if exclude is None else _positives(positives + _positives(exclude, name="exclude",
-                                                                                     shape=positives.shape))
+    n = positives.nnz if n is None else positive_int(n, name="n", minimum=0)
+    forbidden = (
+        positives
+        if exclude is None
+        else _positives(positives + _positives(exclude, name="exclude", shape=positives.shape))
+    )
     per_user = np.diff(forbidden.indptr)
     full = np.flatnonzero((per_user >= n_items) & (np.diff(positives.indptr) > 0))
     if full.size:
@@ -226,7 +208,7 @@ class BPRTriplets(keras.utils.PyDataset):
         if self.positives.nnz == 0:
             raise ParameterError("interactions has no positive (non-zero) entry: there is nothing to rank.")
         self.exclude = None if exclude is None else _positives(exclude, name="exclude", shape=self.positives.shape)
-        self.batch_size = _count("batch_size", batch_size, minimum=1)
+        self.batch_size = positive_int(batch_size, name="batch_size")
         self.seed, self.resample = seed, bool(resample)
         self.epoch = 0
         self._arrange()
@@ -275,18 +257,18 @@ class RankingNet(keras.Model):
         n_factors: int,
         n_visual_factors: int = 0,
         item_features=None,
-        reg: float = 0.01,
-        reg_visual: float = 1e-4,
+        regularization: float = 0.01,
+        visual_regularization: float = 1e-4,
         init_scale: float = 0.1,
         name: str = "ranking_net",
     ):
         super().__init__(name=name, dtype="float32")
-        self.n_users = _count("n_users", n_users, minimum=1)
-        self.n_items = _count("n_items", n_items, minimum=1)
-        self.n_factors = _count("n_factors", n_factors)
-        self.n_visual_factors = _count("n_visual_factors", n_visual_factors)
-        self.reg = _rate("reg", reg)
-        self.reg_visual = _rate("reg_visual", reg_visual)
+        self.n_users = positive_int(n_users, name="n_users")
+        self.n_items = positive_int(n_items, name="n_items")
+        self.n_factors = positive_int(n_factors, name="n_factors", minimum=0)
+        self.n_visual_factors = positive_int(n_visual_factors, name="n_visual_factors", minimum=0)
+        self.regularization = _rate("regularization", regularization)
+        self.visual_regularization = _rate("visual_regularization", visual_regularization)
         init_scale = _rate("init_scale", init_scale)
         normal = lambda: keras.initializers.RandomNormal(stddev=init_scale)  # noqa: E731
 
@@ -319,7 +301,8 @@ class RankingNet(keras.Model):
             if self.n_visual_factors:
                 self.user_visual = weight((self.n_users, self.n_visual_factors), "user_visual", normal())
                 self.visual_embedding = weight(
-                    (d, self.n_visual_factors), "visual_embedding",
+                    (d, self.n_visual_factors),
+                    "visual_embedding",
                     keras.initializers.RandomNormal(stddev=init_scale / math.sqrt(d)),
                 )
         elif self.n_visual_factors:
@@ -343,7 +326,7 @@ class RankingNet(keras.Model):
             g_j = ops.take(self.item_factors, j, axis=0)
             diff = diff + ops.sum(g_u * (g_i - g_j), axis=-1)
             rows = rows + ops.sum(ops.square(g_u) + ops.square(g_i) + ops.square(g_j), axis=-1)
-        penalty = self.reg * ops.mean(rows)
+        penalty = self.regularization * ops.mean(rows)
         if self.visual:
             f_diff = ops.take(self.item_features, i, axis=0) - ops.take(self.item_features, j, axis=0)
             diff = diff + ops.squeeze(ops.matmul(f_diff, ops.expand_dims(self.visual_bias, -1)), -1)
@@ -351,9 +334,9 @@ class RankingNet(keras.Model):
             if self.n_visual_factors:
                 t_u = ops.take(self.user_visual, u, axis=0)
                 diff = diff + ops.sum(t_u * ops.matmul(f_diff, self.visual_embedding), axis=-1)
-                penalty = penalty + self.reg * ops.mean(ops.sum(ops.square(t_u), axis=-1))
+                penalty = penalty + self.regularization * ops.mean(ops.sum(ops.square(t_u), axis=-1))
                 shared = shared + ops.sum(ops.square(self.visual_embedding))
-            penalty = penalty + self.reg_visual * shared
+            penalty = penalty + self.visual_regularization * shared
         return diff, penalty
 
     def call(self, inputs, training=False):
@@ -403,12 +386,13 @@ class RankingNet(keras.Model):
         """
         users = np.asarray(users, dtype=np.int64).reshape(-1)
         if users.size and (users.min() < 0 or users.max() >= self.n_users):
-            raise ParameterError(f"users must be indices in [0, {self.n_users}), got values from {users.min()} "
-                                 f"to {users.max()}.")
+            raise ParameterError(
+                f"users must be indices in [0, {self.n_users}), got values from {users.min()} to {users.max()}."
+            )
         bias, factors = self.item_terms() if item_terms is None else item_terms
         bias = ops.convert_to_tensor(bias)
         n_items = int(bias.shape[0])
-        batch_size = _count("batch_size", batch_size, minimum=1)
+        batch_size = positive_int(batch_size, name="batch_size")
         out = np.empty((users.size, n_items), dtype=np.float32)
         for start in range(0, users.size, batch_size):
             chunk = users[start : start + batch_size]
@@ -426,8 +410,8 @@ def ranking_model(
     n_factors: int = 20,
     n_visual_factors: int = 0,
     item_features=None,
-    reg: float = 0.01,
-    reg_visual: float = 1e-4,
+    regularization: float = 0.01,
+    visual_regularization: float = 1e-4,
     name: str = "ranking_net",
 ) -> RankingNet:
     """Build a BPR-MF (``item_features=None``) or VBPR :class:`RankingNet`.
@@ -444,12 +428,18 @@ def ranking_model(
         ``K′``, the dimension of the visual space ``E f_i`` (needs ``item_features``; 0 keeps only β′).
     item_features : array_like [shape=(n_items, d)], optional
         The items' fixed content features ``f_i``.
-    reg, reg_visual : float ≥ 0
+    regularization, visual_regularization : float ≥ 0
         ``λ`` (γ, θ, β) and ``λ_E`` (E, β′); see the module docstring for how they are applied per batch.
     """
     return RankingNet(
-        n_users, n_items, n_factors=n_factors, n_visual_factors=n_visual_factors, item_features=item_features,
-        reg=reg, reg_visual=reg_visual, name=name,
+        n_users,
+        n_items,
+        n_factors=n_factors,
+        n_visual_factors=n_visual_factors,
+        item_features=item_features,
+        regularization=regularization,
+        visual_regularization=visual_regularization,
+        name=name,
     )
 
 
@@ -457,8 +447,8 @@ def ranking_model(
 # estimators
 
 
-class _PairwiseRanker:
-    """Shared fit / score / rank of :class:`BPRMF` and :class:`VBPR`."""
+class _PairwiseRanker(Recommender):
+    """Shared fit / score of :class:`BPRMF` and :class:`VBPR` (``recommend`` comes from the base class)."""
 
     _visual = False
 
@@ -467,39 +457,42 @@ class _PairwiseRanker:
         n_factors: int,
         n_visual_factors: int,
         *,
-        reg: float,
-        reg_visual: float,
+        regularization: float,
+        visual_regularization: float,
         learning_rate: float,
         epochs: int,
         batch_size: int,
         seed: int,
     ):
-        self.n_factors = _count("n_factors", n_factors)
-        self.n_visual_factors = _count("n_visual_factors", n_visual_factors)
-        self.reg = _rate("reg", reg)
-        self.reg_visual = _rate("reg_visual", reg_visual)
+        self.n_factors = positive_int(n_factors, name="n_factors", minimum=0)
+        self.n_visual_factors = positive_int(n_visual_factors, name="n_visual_factors", minimum=0)
+        self.regularization = _rate("regularization", regularization)
+        self.visual_regularization = _rate("visual_regularization", visual_regularization)
         self.learning_rate = _rate("learning_rate", learning_rate, positive=True)
-        self.epochs = _count("epochs", epochs, minimum=1)
-        self.batch_size = _count("batch_size", batch_size, minimum=1)
+        self.epochs = positive_int(epochs, name="epochs")
+        self.batch_size = positive_int(batch_size, name="batch_size")
         self.seed = int(seed)
         self.model_: RankingNet | None = None
         self.history_: pd.DataFrame | None = None
-        self.train_: sp.csr_matrix | None = None
+        self.seen_: sp.csr_matrix | None = None
 
     def __repr__(self) -> str:
         visual = f", n_visual_factors={self.n_visual_factors}" if self._visual else ""
+        visual_regularization = f", visual_regularization={self.visual_regularization}" if self._visual else ""
         return (
-            f"{type(self).__name__}(n_factors={self.n_factors}{visual}, reg={self.reg}"
-            f"{f', reg_visual={self.reg_visual}' if self._visual else ''}, learning_rate={self.learning_rate}, "
-            f"epochs={self.epochs}, batch_size={self.batch_size}, seed={self.seed})"
+            f"{type(self).__name__}(n_factors={self.n_factors}{visual}, regularization={self.regularization}"
+            f"{visual_regularization}, learning_rate={self.learning_rate}, epochs={self.epochs}, "
+            f"batch_size={self.batch_size}, seed={self.seed})"
         )
 
     def _fit(self, interactions, item_features, *, n_users, n_items, validation, patience, progress, policy):
         shape = None
         if n_users is not None or n_items is not None:
             base = interactions.shape if sp.issparse(interactions) else np.shape(interactions)
-            shape = (base[0] if n_users is None else _count("n_users", n_users, minimum=1),
-                     base[1] if n_items is None else _count("n_items", n_items, minimum=1))
+            shape = (
+                base[0] if n_users is None else positive_int(n_users, name="n_users"),
+                base[1] if n_items is None else positive_int(n_items, name="n_items"),
+            )
         positives = _positives(interactions, shape=shape)
         if positives.nnz == 0:
             raise ParameterError(
@@ -520,83 +513,64 @@ class _PairwiseRanker:
         if validation is not None:
             held_out = _positives(validation, name="validation", shape=positives.shape)
             if held_out.nnz:
-                val = BPRTriplets(held_out, batch_size=self.batch_size, exclude=positives, seed=self.seed + 1,
-                                  resample=False)
+                val = BPRTriplets(
+                    held_out, batch_size=self.batch_size, exclude=positives, seed=self.seed + 1, resample=False
+                )
         train = BPRTriplets(positives, batch_size=self.batch_size, seed=self.seed)
         keras.utils.set_random_seed(self.seed)
         model = ranking_model(
-            n_users, n_items, n_factors=self.n_factors, n_visual_factors=self.n_visual_factors,
-            item_features=item_features, reg=self.reg, reg_visual=self.reg_visual,
+            n_users,
+            n_items,
+            n_factors=self.n_factors,
+            n_visual_factors=self.n_visual_factors,
+            item_features=item_features,
+            regularization=self.regularization,
+            visual_regularization=self.visual_regularization,
             name=type(self).__name__.lower(),
         )
         self.history_ = train_fit(
-            model, train, loss=BPRLoss(), epochs=self.epochs, validation=val,
-            optimizer=keras.optimizers.Adam(self.learning_rate), policy=policy, patience=patience,
-            seed=self.seed, progress=progress,
+            model,
+            train,
+            loss=BPRLoss(),
+            epochs=self.epochs,
+            validation=val,
+            optimizer=keras.optimizers.Adam(self.learning_rate),
+            policy=policy,
+            patience=patience,
+            seed=self.seed,
+            progress=progress,
         )
-        self.model_, self.train_ = model, positives
+        self.model_, self.seen_ = model, positives
         return self
 
-    def _fitted(self) -> RankingNet:
-        if self.model_ is None:
-            raise ParameterError(f"This {type(self).__name__} is not fitted yet: call fit(interactions, ...) first.")
-        return self.model_
+    def _score(self, users: np.ndarray, items: np.ndarray, *, batch_size: int = 1024) -> np.ndarray:
+        model = self.model_
+        if items.size == self.n_items and np.array_equal(items, np.arange(self.n_items)):
+            return model.score_items(users, batch_size=batch_size)
+        bias, factors = model.item_terms()
+        taken = ops.convert_to_tensor(items.astype(np.int32))
+        bias = ops.take(bias, taken, axis=0)
+        factors = None if factors is None else ops.take(factors, taken, axis=0)
+        return model.score_items(users, batch_size=batch_size, item_terms=(bias, factors))
 
-    def _users(self, users) -> np.ndarray:
-        model = self._fitted()
-        users = np.arange(model.n_users) if users is None else np.asarray(users).reshape(-1)
-        integer = np.issubdtype(users.dtype, np.integer)
-        if users.size and (not integer or users.min() < 0 or users.max() >= model.n_users):
-            raise ParameterError(f"users must be user indices in [0, {model.n_users}), got {users!r}.")
-        return users.astype(np.int64)
-
-    def score(self, users=None, *, batch_size: int = 1024) -> np.ndarray:
-        """``x̂_ui`` of every item for ``users`` (default all), shape ``(len(users), n_items)``, float32."""
-        return self._fitted().score_items(self._users(users), batch_size=batch_size)
-
-    def rank(self, users=None, k: int = 10, *, exclude="train", batch_size: int = 1024) -> np.ndarray:
-        """Top-``k`` items of each user, best first, ties by the lower item index (:func:`rank_items`).
-
-        Parameters
-        ----------
-        users : array of int, optional
-            User indices (default all).
-        k : int > 0
-        exclude : "train", None, or matrix [shape=(n_users, n_items)]
-            Items never recommended: the training positives (default), none, or the non-zero entries of a
-            users × items matrix indexed by user id.
-
-        Returns
-        -------
-        np.ndarray [shape=(len(users), k), dtype=int64]
-            ``-1`` fills the places of users with fewer than ``k`` candidate items.
-        """
-        k = _count("k", k, minimum=1)
-        users = self._users(users)
-        if isinstance(exclude, str):
-            if exclude != "train":
-                raise ParameterError(f"exclude must be 'train', None or a users × items matrix, got {exclude!r}.")
-            excluded = self.train_
-        else:
-            excluded = None if exclude is None else _positives(exclude, name="exclude", shape=self.train_.shape)
-        scores = self.score(users, batch_size=batch_size)
-        out = np.full((users.size, k), -1, dtype=np.int64)
-        for row, user in enumerate(users):
-            skip = None if excluded is None else excluded.indices[excluded.indptr[user] : excluded.indptr[user + 1]]
-            top = rank_items(scores[row], k=k, exclude=skip)
-            out[row, : top.size] = top
-        return out
+    def score(self, users=None, items=None, *, batch_size: int = 1024) -> np.ndarray:
+        """``x̂_ui`` of ``items`` (default all) for ``users`` (default all), shape ``(len(users), len(items))``,
+        float32; see :meth:`cbrec_lab.recommender.Recommender.score`. ``batch_size`` users are scored at a time."""
+        return self._score(self._users(users), self._items(items), batch_size=batch_size)
 
 
 class BPRMF(_PairwiseRanker):
     """Matrix factorisation trained with BPR (Rendle et al. 2009): ``x̂_ui = β_i + γ_uᵀγ_i``.
 
+    A :class:`cbrec_lab.recommender.Recommender`: ``fit(interactions)``, ``score(users, items)``,
+    ``recommend(users, k)``.
+
     Parameters
     ----------
     n_factors : int ≥ 0
         ``K`` (0 leaves only the item biases: a learnt popularity ranking).
-    reg : float ≥ 0
-        ``λ`` on the rows of γ and β used by each triplet (see :mod:`cbrec_lab.models.ranking`).
+    regularization : float ≥ 0
+        ``λ`` on the rows of γ and β used by each triplet (see :mod:`cbrec_lab.models.pairwise`).
     learning_rate : float > 0
         Of the Adam optimiser (the papers use plain SGD).
     epochs, batch_size : int > 0
@@ -610,8 +584,8 @@ class BPRMF(_PairwiseRanker):
     model_ : RankingNet
     history_ : pandas.DataFrame
         From :func:`cbrec_lab.train.fit` (``loss`` includes the penalty, ``val_loss`` does not).
-    train_ : scipy.sparse.csr_matrix
-        The training positives (boolean), excluded by :meth:`rank` by default.
+    seen_ : scipy.sparse.csr_matrix [dtype=bool]
+        The training positives, left out by :meth:`recommend` by default.
 
     Notes
     -----
@@ -623,17 +597,26 @@ class BPRMF(_PairwiseRanker):
         self,
         n_factors: int = 20,
         *,
-        reg: float = 0.01,
+        regularization: float = 0.01,
         learning_rate: float = 0.01,
         epochs: int = 20,
         batch_size: int = 256,
         seed: int = 0,
     ):
-        super().__init__(n_factors, 0, reg=reg, reg_visual=0.0, learning_rate=learning_rate, epochs=epochs,
-                         batch_size=batch_size, seed=seed)
+        super().__init__(
+            n_factors,
+            0,
+            regularization=regularization,
+            visual_regularization=0.0,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+        )
 
-    def fit(self, interactions, *, n_users=None, n_items=None, validation=None, patience=None, progress=0,
-            policy=None) -> "BPRMF":
+    def fit(
+        self, interactions, *, n_users=None, n_items=None, validation=None, patience=None, progress=0, policy=None
+    ) -> BPRMF:
         """Train on implicit feedback.
 
         Parameters
@@ -651,13 +634,28 @@ class BPRMF(_PairwiseRanker):
             Print a line every ``progress`` epochs (0: silent).
         policy : cbrec_lab.train.TrainingPolicy, optional
             Default :func:`cbrec_lab.train.training_policy`.
+
+        Returns
+        -------
+        self
         """
-        return self._fit(interactions, None, n_users=n_users, n_items=n_items, validation=validation,
-                         patience=patience, progress=progress, policy=policy)
+        return self._fit(
+            interactions,
+            None,
+            n_users=n_users,
+            n_items=n_items,
+            validation=validation,
+            patience=patience,
+            progress=progress,
+            policy=policy,
+        )
 
 
 class VBPR(_PairwiseRanker):
     """Visual BPR (He & McAuley 2016): ``x̂_ui = β_i + γ_uᵀγ_i + θ_uᵀ(E f_i) + β′ᵀf_i``.
+
+    A :class:`cbrec_lab.recommender.Recommender`: ``fit(interactions, item_features)``, ``score(users, items)``,
+    ``recommend(users, k)``.
 
     Parameters
     ----------
@@ -665,16 +663,16 @@ class VBPR(_PairwiseRanker):
         ``K``, the non-visual factors (0: the visual-only variant).
     n_visual_factors : int ≥ 0
         ``K′``, the dimension of the visual space ``E f_i`` (0 keeps only the visual bias β′).
-    reg : float ≥ 0
+    regularization : float ≥ 0
         ``λ`` on the rows of γ, θ and β used by each triplet.
-    reg_visual : float ≥ 0
+    visual_regularization : float ≥ 0
         ``λ_E`` on E and β′, once per batch.
     learning_rate, epochs, batch_size, seed
         As for :class:`BPRMF`.
 
     Attributes
     ----------
-    model_, history_, train_
+    model_, history_, seen_
         As for :class:`BPRMF`.
 
     Notes
@@ -691,30 +689,61 @@ class VBPR(_PairwiseRanker):
         n_factors: int = 20,
         n_visual_factors: int = 20,
         *,
-        reg: float = 0.01,
-        reg_visual: float = 1e-4,
+        regularization: float = 0.01,
+        visual_regularization: float = 1e-4,
         learning_rate: float = 0.01,
         epochs: int = 20,
         batch_size: int = 256,
         seed: int = 0,
     ):
-        super().__init__(n_factors, n_visual_factors, reg=reg, reg_visual=reg_visual, learning_rate=learning_rate,
-                         epochs=epochs, batch_size=batch_size, seed=seed)
+        super().__init__(
+            n_factors,
+            n_visual_factors,
+            regularization=regularization,
+            visual_regularization=visual_regularization,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+        )
 
-    def fit(self, interactions, item_features, *, n_users=None, n_items=None, validation=None, patience=None,
-            progress=0, policy=None) -> "VBPR":
+    def fit(
+        self,
+        interactions,
+        item_features,
+        *,
+        n_users=None,
+        n_items=None,
+        validation=None,
+        patience=None,
+        progress=0,
+        policy=None,
+    ) -> VBPR:
         """Train on implicit feedback and the items' features (shape ``(n_items, d)``); else as :meth:`BPRMF.fit`."""
-        return self._fit(interactions, item_features, n_users=n_users, n_items=n_items, validation=validation,
-                         patience=patience, progress=progress, policy=policy)
+        return self._fit(
+            interactions,
+            item_features,
+            n_users=n_users,
+            n_items=n_items,
+            validation=validation,
+            patience=patience,
+            progress=progress,
+            policy=policy,
+        )
 
-    def score(self, users=None, *, new_item_features=None, batch_size: int = 1024) -> np.ndarray:
-        """``x̂_ui`` for ``users`` (default all): of every catalogue item, shape ``(len(users), n_items)``, or,
-        with ``new_item_features`` (shape ``(m, d)``), of ``m`` items outside the catalogue scored from their
-        features alone (``β_i = 0``, ``γ_i = 0``), shape ``(len(users), m)``."""
-        model = self._fitted()
-        users = self._users(users)
+    def score(self, users=None, items=None, *, new_item_features=None, batch_size: int = 1024) -> np.ndarray:
+        """``x̂_ui`` for ``users`` (default all): of catalogue ``items`` (default all), shape
+        ``(len(users), len(items))``, or, with ``new_item_features`` (shape ``(m, d)``, instead of ``items``), of
+        ``m`` items outside the catalogue scored from their features alone (``β_i = 0``, ``γ_i = 0``), shape
+        ``(len(users), m)``."""
         if new_item_features is None:
-            return model.score_items(users, batch_size=batch_size)
+            return super().score(users, items, batch_size=batch_size)
+        if items is not None:
+            raise ParameterError(
+                "give either items (catalogue columns) or new_item_features (items outside the catalogue), not both."
+            )
+        users = self._users(users)
+        model = self.model_
         features = np.asarray(new_item_features, dtype=np.float32)
         if features.ndim != 2 or features.shape[1] != model.n_features:
             raise ParameterError(
