@@ -38,7 +38,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -447,8 +447,7 @@ def random_scores(n_cases: int, n_items: int, *, seed: int = 0) -> np.ndarray:
     """
     n_cases = positive_int(n_cases, name="n_cases")
     n_items = positive_int(n_items, name="n_items")
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
+    seed = positive_int(seed, name="seed", minimum=0)
     return np.random.default_rng(seed).random((n_cases, n_items))
 
 

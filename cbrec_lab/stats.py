@@ -49,12 +49,13 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from scipy.stats import ttest_rel
 
+from .checks import positive_int
 from .exceptions import ParameterError
 
 __all__ = [
@@ -249,9 +250,8 @@ def bonferroni_alpha(alpha: float, n_methods: int) -> float:
     0.00037
     """
     alpha = _check_alpha(alpha)
-    if isinstance(n_methods, bool) or not isinstance(n_methods, Integral) or n_methods < 2:
-        raise ParameterError(f"n_methods must be an integer ≥ 2 (pairs of methods are compared), got {n_methods!r}.")
-    return alpha / (int(n_methods) * (int(n_methods) - 1) / 2)
+    n_methods = positive_int(n_methods, name="n_methods", minimum=2)  # pairs of methods are compared
+    return alpha / (n_methods * (n_methods - 1) / 2)
 
 
 def significant_wins(per_user: pd.DataFrame, *, alpha: float = 0.05, higher_is_better: bool = True) -> pd.DataFrame:
@@ -358,11 +358,10 @@ def format_value(value: float, *, decimals: int = 4) -> str:
     >>> format_value(0.12951), format_value(10.06971), format_value(-0.5, decimals=2), format_value(float("nan"))
     ('.1295', '10.0697', '-.50', '—')
     """
-    if isinstance(decimals, bool) or not isinstance(decimals, Integral) or decimals < 0:
-        raise ParameterError(f"decimals must be a non-negative integer, got {decimals!r}.")
+    decimals = positive_int(decimals, name="decimals", minimum=0)
     if value is None or not np.isfinite(value):
         return "—"
-    text = f"{float(value):.{int(decimals)}f}"
+    text = f"{float(value):.{decimals}f}"
     if text.startswith("0."):
         return text[1:]
     if text.startswith("-0."):

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
+from .checks import positive_int
 from .exceptions import CbrecError, ParameterError
 
 __all__ = [
@@ -115,18 +116,6 @@ class ImageFileError(CbrecError, OSError):
 
 # --------------------------------------------------------------------------------------------------------------
 # Validation helpers
-
-
-def _check_int(name: str, value, low: int, high: int | None = None) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise ParameterError(f"{name} must be an integer {bounds}, got {value!r}.")
-    return int(value)
 
 
 def _check_choice(name: str, value, choices) -> str:
@@ -307,7 +296,7 @@ def load_image(path, *, size: int | None = None, alpha: str = "white") -> np.nda
     if not isinstance(path, (str, os.PathLike)):
         raise ParameterError(f"path must be a str or os.PathLike, got {type(path).__name__}.")
     if size is not None:
-        size = _check_int("size", size, MIN_IMAGE_SIDE)
+        size = positive_int(size, name="size", minimum=MIN_IMAGE_SIDE)
     _check_choice("alpha", alpha, ("white", "drop"))
     if not os.path.exists(path):
         raise ImageFileError(f"No such image file: {os.fspath(path)!r}.")
@@ -533,7 +522,11 @@ def lbp_n_bins(P: int = 8, method: str = "nri_uniform") -> int:
 
 def _check_lbp(P, method) -> tuple[int, str]:
     method = _check_choice("method", method, _LBP_METHODS)
-    return _check_int("P", P, 1, 32 if method in ("nri_uniform", "uniform") else 16), method
+    P, most = positive_int(P, name="P"), 32 if method in ("nri_uniform", "uniform") else 16
+    if P > most:
+        hint = "; use method='uniform' or 'nri_uniform' for more sampling points" if most == 16 else ""
+        raise ParameterError(f"P must be at most {most} for method={method!r}, got {P}{hint}.")
+    return P, method
 
 
 def _lbp_arguments(image, P, R, method) -> tuple[np.ndarray, int, float, str, int]:
@@ -837,7 +830,7 @@ def orb_descriptors(image, *, n_features: int = 500) -> np.ndarray:
     """
     import cv2
 
-    n_features = _check_int("n_features", n_features, 1)
+    n_features = positive_int(n_features, name="n_features")
     grey = _grey_levels(image)
     orb = cv2.ORB_create(nfeatures=n_features)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
@@ -899,13 +892,13 @@ class VisualVocabulary:
     n_features_in_: int | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.n_words = _check_int("n_words", self.n_words, 1)
-        self.batch_size = _check_int("batch_size", self.batch_size, 1)
-        self.seed = _check_int("seed", self.seed, 0)
+        self.n_words = positive_int(self.n_words, name="n_words")
+        self.batch_size = positive_int(self.batch_size, name="batch_size")
+        self.seed = positive_int(self.seed, name="seed", minimum=0)
         if not isinstance(self.binary, bool):
             raise ParameterError(f"binary must be True or False, got {self.binary!r}.")
         if self.max_descriptors is not None:
-            self.max_descriptors = _check_int("max_descriptors", self.max_descriptors, 1)
+            self.max_descriptors = positive_int(self.max_descriptors, name="max_descriptors")
             if self.max_descriptors < self.n_words:
                 raise ParameterError(
                     f"max_descriptors={self.max_descriptors} is smaller than n_words={self.n_words}: k-means needs "
@@ -1136,7 +1129,9 @@ def colour_histogram(image, *, bins: int = 8) -> np.ndarray:
     np.ndarray [shape=(bins³,), dtype=float64]
         Non-negative, sums to 1 (512 values for ``bins = 8``).
     """
-    bins = _check_int("bins", bins, 1, 64)
+    bins = positive_int(bins, name="bins")
+    if bins > 64:
+        raise ParameterError(f"bins must be at most 64 per channel (64³ histogram values), got {bins}.")
     rgb = as_float_rgb(image)
     q = np.minimum((rgb * bins).astype(np.int64), bins - 1)
     index = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]

@@ -8,13 +8,13 @@ columns follow the DataFrame's rows, and audio read on demand from files under a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..checks import positive_int
 from ..exceptions import ParameterError
 
 __all__ = ["MusicCollection", "GTZAN_GENRES", "THESIS_GENRES"]
@@ -128,10 +128,9 @@ class MusicCollection:
         ParameterError
             If ``per_genre`` is not a positive integer (a negative one would slice from the end).
         """
+        per_genre = positive_int(per_genre, name="per_genre")  # how many songs per genre
         import soundfile
 
-        if isinstance(per_genre, bool) or not isinstance(per_genre, Integral) or per_genre <= 0:
-            raise ParameterError(f"per_genre must be a positive integer, got {per_genre!r}: how many songs per genre.")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = []

@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import functools
 import json
-from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..checks import fraction, positive_int
 from ..config import offline
 from ..exceptions import CbrecError, ParameterError
 
@@ -179,12 +179,11 @@ def related_words(word: str, n: int, *, restart: float = 0.3, iterations: int = 
             f"{word!r} is not in the association network; it knows the keywords {sorted(ASSOCIATIONS)} and "
             f"{len(vocabulary) - len(ASSOCIATIONS)} associated words."
         )
-    if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= len(vocabulary):
-        raise ParameterError(f"n must be an integer in [1, {len(vocabulary)}], got {n!r}.")
-    if isinstance(restart, bool) or not isinstance(restart, Real) or not 0 < restart < 1:
-        raise ParameterError(f"restart must be a probability strictly between 0 and 1, got {restart!r}.")
-    if isinstance(iterations, bool) or not isinstance(iterations, Integral) or iterations < 1:
-        raise ParameterError(f"iterations must be a positive integer, got {iterations!r}.")
+    n = positive_int(n, name="n")
+    if n > len(vocabulary):
+        raise ParameterError(f"n must be at most {len(vocabulary)}, the words of the network, got {n}.")
+    restart = fraction(restart, name="restart")
+    iterations = positive_int(iterations, name="iterations")
     start = np.zeros(len(vocabulary))
     start[index[key]] = 1.0
     relevance = start.copy()
@@ -210,8 +209,9 @@ def conceptnet_related(word: str, n: int, *, timeout: float = 10.0) -> list[str]
     term = str(word).strip().lower().replace(" ", "_")
     if not term:
         raise ParameterError("word must be a non-empty string.")
-    if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= 1000:
-        raise ParameterError(f"n must be an integer in [1, 1000], got {n!r}.")
+    n = positive_int(n, name="n")
+    if n > 1000:
+        raise ParameterError(f"n must be at most 1000 related words, got {n}; ask for fewer.")
     if offline():
         raise RelatednessUnavailableError(
             "ConceptNet is a web service and downloads are switched off (CBREC_OFFLINE=1); use the offline "

@@ -136,14 +136,14 @@ def _positive_matrix(interactions, user_ids, item_ids):
             unknown = interactions.loc[(rows < 0) | (cols < 0), ["user_id", "item_id"]].iloc[0].tolist()
             raise ParameterError(f"interactions has a (user_id, item_id) outside user_ids / item_ids: {unknown}.")
         matrix = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(len(users), len(items)))
+        matrix.sum_duplicates()  # a table's repeated (user, item) pairs count once
+        matrix.data[:] = 1.0
         user_array, item_array = users.to_numpy(), items.to_numpy()
     else:
         if user_ids is not None or item_ids is not None:
             raise ParameterError("user_ids and item_ids are only for a user_id / item_id table, not for a matrix.")
-        matrix = interactions_to_csr(interactions, dtype=np.float32, binary=True)
+        matrix = interactions_to_csr(interactions, dtype=np.float32, binary=True)  # canonical, 0/1
         user_array, item_array = np.arange(matrix.shape[0]), np.arange(matrix.shape[1])
-    matrix.sum_duplicates()  # a table's repeated (user, item) pairs count once
-    matrix.data[:] = 1.0
     if matrix.nnz == 0:
         raise ParameterError(f"interactions (shape {matrix.shape}) has no positive entry.")
     return matrix, user_array, item_array

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..checks import positive_int
 from ..config import import_keras
 from ..exceptions import ParameterError
 
@@ -33,14 +34,9 @@ keras = import_keras()
 __all__ = ["thesis_cnn", "deep_cnn", "genre_cnn", "transfer_trunk", "GlobalL2Pooling1D"]
 
 
-def _positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def _input(frames: int, n_mels: int, normalization):
-    inputs = keras.Input(shape=(_positive("frames", frames), _positive("n_mels", n_mels)), name="log_mel")
+    frames, n_mels = positive_int(frames, name="frames"), positive_int(n_mels, name="n_mels")
+    inputs = keras.Input(shape=(frames, n_mels), name="log_mel")
     if normalization is None:
         return inputs, inputs
     mean, variance = (np.asarray(v, dtype=np.float32) for v in normalization)
@@ -103,13 +99,16 @@ def thesis_cnn(
     keras.Model
     """
     inputs, x = _input(frames, n_mels, normalization)
-    _long_enough(x, _positive("kernel_size", kernel_size), "conv", frames)
-    x = keras.layers.Conv1D(_positive("filters", filters), kernel_size, activation="relu", name="conv")(x)
-    _long_enough(x, _positive("pool_size", pool_size), "pool", frames)
+    filters, kernel_size = positive_int(filters, name="filters"), positive_int(kernel_size, name="kernel_size")
+    pool_size, dense_units = positive_int(pool_size, name="pool_size"), positive_int(dense_units, name="dense_units")
+    n_outputs = positive_int(n_outputs, name="n_outputs")
+    _long_enough(x, kernel_size, "conv", frames)
+    x = keras.layers.Conv1D(filters, kernel_size, activation="relu", name="conv")(x)
+    _long_enough(x, pool_size, "pool", frames)
     x = keras.layers.MaxPooling1D(pool_size, name="pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
-    outputs = keras.layers.Dense(_positive("n_outputs", n_outputs), dtype="float32", name="factors")(x)
+    x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+    outputs = keras.layers.Dense(n_outputs, dtype="float32", name="factors")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -147,15 +146,17 @@ def deep_cnn(
     -------
     keras.Model
     """
-    filters = [_positive("filters", f) for f in filters]
-    pool_sizes = [_positive("pool_sizes", p) for p in pool_sizes]
+    filters = [positive_int(f, name="filters") for f in filters]
+    pool_sizes = [positive_int(p, name="pool_sizes") for p in pool_sizes]
+    kernel_size = positive_int(kernel_size, name="kernel_size")
+    dense_units, n_outputs = positive_int(dense_units, name="dense_units"), positive_int(n_outputs, name="n_outputs")
     if len(pool_sizes) != len(filters) - 1:
         raise ParameterError(f"give one pool size per gap between the {len(filters)} conv layers, got {pool_sizes}.")
     if not 0 <= dropout < 1:
         raise ParameterError(f"dropout must lie in [0, 1), got {dropout!r}.")
     inputs, x = _input(frames, n_mels, normalization)
     for k, width in enumerate(filters):
-        _long_enough(x, _positive("kernel_size", kernel_size), f"conv{k + 1}", frames)
+        _long_enough(x, kernel_size, f"conv{k + 1}", frames)
         x = keras.layers.Conv1D(width, kernel_size, activation="relu", name=f"conv{k + 1}")(x)
         if k < len(pool_sizes):
             _long_enough(x, pool_sizes[k], f"pool{k + 1}", frames)
@@ -166,8 +167,8 @@ def deep_cnn(
     x = keras.layers.Concatenate(name="temporal_pooling")([mean, peak, l2])
     for k in range(2):
         x = keras.layers.Dropout(dropout, name=f"dropout{k + 1}")(x)
-        x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name=f"dense{k + 1}")(x)
-    outputs = keras.layers.Dense(_positive("n_outputs", n_outputs), dtype="float32", name="factors")(x)
+        x = keras.layers.Dense(dense_units, activation="relu", name=f"dense{k + 1}")(x)
+    outputs = keras.layers.Dense(n_outputs, dtype="float32", name="factors")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -203,18 +204,19 @@ def genre_cnn(
     if not 0 <= dropout < 1:
         raise ParameterError(f"dropout must lie in [0, 1), got {dropout!r}.")
     inputs, x = _input(frames, n_mels, normalization)
+    filters, kernel_size = positive_int(filters, name="filters"), positive_int(kernel_size, name="kernel_size")
+    pool_size, dense_units = positive_int(pool_size, name="pool_size"), positive_int(dense_units, name="dense_units")
+    n_classes = positive_int(n_classes, name="n_classes")
     for k in (1, 2):
-        _long_enough(x, _positive("kernel_size", kernel_size), f"conv{k}", frames)
-        x = keras.layers.Conv1D(_positive("filters", filters), kernel_size, activation="relu", name=f"conv{k}")(x)
-        _long_enough(x, _positive("pool_size", pool_size), f"pool{k}", frames)
+        _long_enough(x, kernel_size, f"conv{k}", frames)
+        x = keras.layers.Conv1D(filters, kernel_size, activation="relu", name=f"conv{k}")(x)
+        _long_enough(x, pool_size, f"pool{k}", frames)
         x = keras.layers.MaxPooling1D(pool_size, name=f"pool{k}")(x)
         x = keras.layers.Dropout(dropout, name=f"drop{k}")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
+    x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
     x = keras.layers.Dropout(dropout, name="drop3")(x)
-    outputs = keras.layers.Dense(
-        _positive("n_classes", n_classes), activation="softmax", dtype="float32", name="genre"
-    )(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="genre")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -252,7 +254,9 @@ def transfer_trunk(
     if up_to not in names:
         raise ParameterError(f"{source.name} has no layer {up_to!r}; its layers are {names}.")
     n_mels = source.input_shape[-1]
-    inputs = keras.Input(shape=(_positive("frames", frames), n_mels), name="log_mel")
+    frames, dense_units = positive_int(frames, name="frames"), positive_int(dense_units, name="dense_units")
+    n_outputs = positive_int(n_outputs, name="n_outputs")
+    inputs = keras.Input(shape=(frames, n_mels), name="log_mel")
     x = inputs
     for layer in source.layers[1 : names.index(up_to) + 1]:
         config = layer.get_config()
@@ -264,6 +268,6 @@ def transfer_trunk(
         copy.set_weights(layer.get_weights())
         copy.trainable = not freeze
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(_positive("dense_units", dense_units), activation="relu", name="dense")(x)
-    outputs = keras.layers.Dense(_positive("n_outputs", n_outputs), dtype="float32", name="factors")(x)
+    x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+    outputs = keras.layers.Dense(n_outputs, dtype="float32", name="factors")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -103,6 +103,8 @@ def test_content_scores_match_a_per_user_loop(monkeypatch, chunk):
         (lambda: favourite_artist_scores(PROFILE, pd.DataFrame({"a": [1, 2, 3]})), "one artist name per item"),
         (lambda: pmpcav_scores(PROFILE, {"a": ["x"] * 3, "b": ["y"] * 2}), "lengths"),
         (lambda: random_scores(0, 3), "n_cases.*0"),
+        (lambda: random_scores(2, 3, seed=-1), "seed must be a non-negative integer, got -1"),
+        (lambda: random_scores(2, 3, seed=1.0), r"seed must be a non-negative integer, got 1\.0 of type float"),
         (lambda: most_popular_scores([1.0, np.nan], 2), "NaN"),
     ],
 )

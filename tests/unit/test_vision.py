@@ -298,7 +298,9 @@ def test_lbp_histogram_other_methods_and_radii():
     [
         ({"method": "var"}, "method"),
         ({"P": 0}, "P must"),
-        ({"P": 20, "method": "default"}, "P must"),
+        ({"P": 20, "method": "default"}, "P must be at most 16 for method='default', got 20"),
+        ({"P": 33}, "P must be at most 32"),
+        ({"P": 8.0}, "P must be a positive integer, got 8.0 of type float"),
         ({"R": 0}, "R must"),
         ({"R": float("nan")}, "R must"),
         ({"R": 5}, "more than 10 pixels"),
@@ -604,3 +606,5 @@ def test_colour_histogram_by_hand():
     np.testing.assert_allclose(colour_histogram(image, bins=4), expected)
     with pytest.raises(ParameterError, match="bins"):
         colour_histogram(image, bins=0)
+    with pytest.raises(ParameterError, match="bins must be at most 64"):
+        colour_histogram(image, bins=65)

@@ -7,7 +7,7 @@ import pytest
 
 from cbrec_lab.datasets import KEYWORDS
 from cbrec_lab.datasets import word_associations as wa
-from cbrec_lab.exceptions import ParameterError
+from cbrec_lab.exceptions import ParameterError, ParameterTypeError
 
 
 def test_every_image_keyword_has_associations_without_repeats():
@@ -42,6 +42,19 @@ def test_related_words_bad_input():
         wa.related_words("snow", 0)
     with pytest.raises(ParameterError, match="restart"):
         wa.related_words("snow", 5, restart=1.0)
+    with pytest.raises(ParameterTypeError, match=r"n must be a positive integer, got 5\.0"):
+        wa.related_words("snow", 5.0)
+    with pytest.raises(ParameterError, match="n must be at most"):
+        wa.related_words("snow", len(wa.association_vocabulary()) + 1)
+    with pytest.raises(ParameterError, match="iterations must be a positive integer"):
+        wa.related_words("snow", 5, iterations=0)
+
+
+def test_conceptnet_bad_n_is_refused_before_any_request():
+    with pytest.raises(ParameterError, match="n must be at most 1000"):
+        wa.conceptnet_related("snow", 1001)
+    with pytest.raises(ParameterTypeError, match="n must be a positive integer"):
+        wa.conceptnet_related("snow", True)
 
 
 def test_conceptnet_is_refused_offline(monkeypatch):

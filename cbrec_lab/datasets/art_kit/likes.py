@@ -40,11 +40,12 @@ Everything is drawn from ``numpy.random.default_rng(seed)``: the same items, ``n
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 
+from ...checks import positive_int
 from ...exceptions import ParameterError
 from .market import APPEAL_SENSITIVITY, GAP_DAYS, LOYALTY, TASTE_CONCENTRATION
 
@@ -105,8 +106,7 @@ def _check(items, n_users, likes_mean, seed) -> None:
         raise ParameterError("items['favourites'] must be non-negative numbers.")
     if "upload_time" in items.columns and pd.to_datetime(items["upload_time"], errors="coerce").isna().any():
         raise ParameterError("items['upload_time'] must be dates (no missing values).")
-    if isinstance(n_users, bool) or not isinstance(n_users, Integral) or n_users < 1:
-        raise ParameterError(f"n_users must be a positive integer, got {n_users!r}.")
+    positive_int(n_users, name="n_users")
     if (
         isinstance(likes_mean, bool)
         or not isinstance(likes_mean, Real)
@@ -117,8 +117,7 @@ def _check(items, n_users, likes_mean, seed) -> None:
             f"likes_mean must be a finite number ≥ {MIN_LIKES} (every user likes at least "
             f"{MIN_LIKES} artworks), got {likes_mean!r}."
         )
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer, got {seed!r}.")
+    positive_int(seed, name="seed", minimum=0)
 
 
 def simulate_likes(
