@@ -1,4 +1,5 @@
-"""Settings for every pytest run in this repository, whatever paths are given (tests/, course/, one notebook).
+"""Settings for every pytest run in this repository, whatever paths are given (tests/, course/, one notebook),
+and how xdist shares the tests between its workers.
 
 ``pytest_configure`` runs before collection in the main process and in every xdist worker, so the kernels
 that nbval and the runner start inherit these variables: every notebook runs on the ``ci`` profile (the
@@ -24,3 +25,25 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["NUMBA_CACHE_DIR"] = str(
         Path(tempfile.gettempdir()) / f"cbrec-lab-numba-{getattr(os, 'getuid', lambda: 0)()}-{worker}"
     )
+
+
+#: The student copies' tests (one per notebook): each is a work unit of its own for xdist, see below.
+STUDENT_TESTS = "tests/notebooks/test_student_variant.py"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, except that each student copy is a work unit of its own.
+
+    ``loadfile`` keeps a file's tests on one worker: nbval needs a whole notebook on one kernel, and modules
+    share fixtures (a kit loaded once). It would also queue the thirteen student copies, one test file, on one
+    worker; they are independent (each runs in its own kernel), so they spread over the workers instead.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class CourseScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if nodeid.startswith(STUDENT_TESTS + "::") else super()._split_scope(nodeid)
+
+    return CourseScheduling(config, log)
