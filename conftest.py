@@ -42,26 +42,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    config.option.loadscopereorder = False  # keep the order of pytest_collection_modifyitems below
-
     class CourseScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return nodeid if nodeid.startswith(STUDENT_TESTS + "::") else super()._split_scope(nodeid)
 
     return CourseScheduling(config, log)
-
-
-def _runs_a_notebook(item: pytest.Item) -> bool:
-    path = Path(str(item.path))
-    return path.suffix == ".ipynb" or path.as_posix().endswith(STUDENT_TESTS)
-
-
-@pytest.hookimpl(trylast=True)  # after deselection (-k, -m) and the tier markers
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put the tests that execute a notebook (nbval, student copies) first, each file's order unchanged.
-
-    They are the longest work units (up to a minute each, against seconds for a unit-test file), so scheduling
-    them first leaves the short unit-test files to fill both workers at the end, instead of one worker finishing
-    a long notebook alone (xdist's default order, by number of tests, puts the one-test student copies last).
-    """
-    items.sort(key=lambda item: not _runs_a_notebook(item))  # a stable sort

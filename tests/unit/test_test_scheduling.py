@@ -20,7 +20,6 @@ def _root_conftest():
 class _Config:
     def __init__(self, dist):
         self.values = {"dist": dist, "tx": ["2*popen"]}  # what -n 2 sets
-        self.option = type("Options", (), {"loadscopereorder": True})()
 
     def getvalue(self, name):
         return self.values.get(name)
@@ -48,33 +47,3 @@ def test_student_copies_are_work_units_of_their_own_and_other_files_stay_whole()
 
 def test_other_distribution_modes_keep_xdist_default():
     assert _root_conftest().pytest_xdist_make_scheduler(_Config("load"), None) is None
-
-
-def test_notebook_tests_come_first_and_every_file_keeps_its_order():
-    class Item:
-        def __init__(self, path, name):
-            self.path, self.name = ROOT / path, name
-
-    items = [
-        Item("tests/unit/test_ranking.py", "a"),
-        Item("course/04_mel_cnn_latent_factors.ipynb", "Cell 0"),
-        Item("tests/unit/test_ranking.py", "b"),
-        Item("tests/notebooks/test_student_variant.py", "[09_fine_tuning_for_recommendation]"),
-        Item("course/04_mel_cnn_latent_factors.ipynb", "Cell 1"),
-        Item("tests/unit/test_checks.py", "c"),
-    ]
-    _root_conftest().pytest_collection_modifyitems(None, items)
-    assert [item.name for item in items] == [
-        "Cell 0",
-        "[09_fine_tuning_for_recommendation]",
-        "Cell 1",
-        "a",
-        "b",
-        "c",
-    ]
-
-
-def test_the_scheduler_keeps_that_order():
-    config = _Config("loadfile")
-    _root_conftest().pytest_xdist_make_scheduler(config, None)
-    assert config.option.loadscopereorder is False, "xdist would otherwise sort the files by their number of tests"
