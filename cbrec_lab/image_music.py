@@ -16,13 +16,19 @@ best songs *not yet in the list*, so a list always has ``n_images × per_image``
 
 **Ground truth** (:func:`keyword_ground_truth`): the songs containing any of the top-``n`` words related to
 the input image's keyword (from ConceptNet in the paper; see :mod:`cbrec_lab.datasets.word_associations`).
+The top-``n`` list starts with the keyword itself, so with the poster's definition every song that contains the
+keyword is relevant, and keyword matching, which recommends exactly those songs, hits whenever retrieval brings
+back one image of the right keyword. By default the ground truth therefore **leaves out the songs that contain
+the query's keyword** (the keyword, its word forms, or a word that stands for it): a hit is a related song that
+a keyword match cannot reach, which is what a network embedding may add. ``exclude_query=False`` gives the
+poster's definition.
 **Hit rate@10** (:func:`hit_rates`) is the share of input images whose 10 songs hold at least one relevant
 song — :func:`cbrec_lab.metrics.hit_rate_at_k`, averaged over the inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -232,7 +238,12 @@ def word_forms(word: str) -> set[str]:
 
 
 def keyword_ground_truth(
-    query_keywords: Sequence[str], song_words: Sequence[Sequence[str]], related: Mapping[str, Sequence[str]]
+    query_keywords: Sequence[str],
+    song_words: Sequence[Sequence[str]],
+    related: Mapping[str, Sequence[str]],
+    *,
+    exclude_query: bool = True,
+    stands_for: Callable[[str], str | None] | None = None,
 ) -> np.ndarray:
     """Relevant songs per query: the songs with any of the words related to the query image's keyword.
 
@@ -244,21 +255,50 @@ def keyword_ground_truth(
     query_keywords : sequence of str
         The keyword of each input image.
     song_words : sequence of sequence of str
-        Every word of each song (e.g. the title's content words and the keywords they stand for).
+        Every word of each song (e.g. the title's content words and tags, and the keywords they stand for).
     related : mapping of str to sequence of str
         The top-``n`` related words of each keyword (the keyword itself included where it belongs).
+    exclude_query : bool, default True
+        Leave out of a query's relevant songs every song that contains its keyword — the keyword itself, a word
+        whose :func:`word_forms` include it, or a word that ``stands_for`` maps to it — and drop the keyword
+        from its related words. A hit then counts a related song that keyword matching cannot reach. False:
+        the poster's ground truth, in which every song with the keyword is relevant.
+    stands_for : callable, optional
+        Maps a song word to the keyword it stands for, or None (e.g.
+        :func:`cbrec_lab.datasets.keyword_images.match_keyword`: *hills* → *mountain*); used only with
+        ``exclude_query``.
 
     Returns
     -------
     np.ndarray [shape=(n_queries, n_songs), dtype=bool]
+
+    Examples
+    --------
+    >>> words = [["snow", "winter"], ["winter", "cold"], ["sea"]]
+    >>> keyword_ground_truth(["snow"], words, {"snow": ["snow", "winter"]}).tolist()
+    [[False, True, False]]
+    >>> keyword_ground_truth(["snow"], words, {"snow": ["snow", "winter"]}, exclude_query=False).tolist()
+    [[True, True, False]]
     """
     missing = sorted(set(query_keywords) - set(related))
     if missing:
         raise ParameterError(f"no related words for the keyword(s) {missing[:5]}.")
     if len(song_words) == 0:
         raise ParameterError("song_words must not be empty.")
+    if stands_for is not None and not callable(stands_for):
+        raise ParameterError(f"stands_for must map a word to a keyword (a callable), got {stands_for!r}.")
     forms = [set().union(*(word_forms(w) for w in words)) if len(words) else set() for words in song_words]
-    by_keyword = {key: np.array([bool(f & set(words)) for f in forms]) for key, words in related.items()}
+    meant = forms  # the keywords each song contains, for the exclusion
+    if stands_for is not None:
+        meant = [f | {k for w in f if (k := stands_for(w)) is not None} for f in forms]
+
+    def truth(key: str) -> np.ndarray:
+        if not exclude_query:
+            return np.array([bool(f & set(related[key])) for f in forms])
+        words = set(related[key]) - {key}
+        return np.array([bool(f & words) and key not in m for f, m in zip(forms, meant, strict=True)])
+
+    by_keyword = {key: truth(key) for key in set(query_keywords)}
     return np.stack([by_keyword[key] for key in query_keywords])
 
 

@@ -4,11 +4,22 @@ items" and the "cold start" settings, and the paper's per-user AUC.
 :func:`split_all_items_and_cold_start` turns implicit feedback (a users × items matrix or a ``user_id`` /
 ``item_id`` table) into:
 
-- **cold items**: a random ``cold_fraction`` of the catalogue; *all* their feedback is removed from training;
+- **cold items**: a random ``cold_fraction`` of the catalogue. The paper's cold-start items are those with fewer
+  than five training interactions; here each cold item keeps ``k`` of its ``n`` positive pairs in training, ``k``
+  drawn uniformly from ``cold_training = (1, 4)`` and capped at ``n − 1`` (so that at least one pair is left to
+  test; ``k = 0`` for an item with at most one positive), and the rest of its feedback leaves training.
+  ``cold_training=None`` is the harder variant in which cold items have no training feedback at all;
 - **all items** test: for every user with at least two positives on warm items, one of them drawn at random is
-  held out; the user's other warm positives are the training data;
-- **cold start** test: for every user with any positive on a cold item, one of them drawn at random is the
-  test item — an item with no training feedback at all.
+  held out; the user's other warm positives, and the cold pairs kept in training, are the training data;
+- **cold start** test: for every user with a positive on a cold item that was not kept in training, one of
+  those drawn at random is the test item — an item with fewer than five training interactions (none with
+  ``cold_training=None``).
+
+Cold items are drawn at random rather than taken from the held-out items that happen to have few training
+interactions: on a small catalogue (a few hundred items liked by a few hundred users) only a handful of test
+items have fewer than five training positives, too few to measure anything, while a random tenth of the
+catalogue gives a cold test case to most users. The cold-start setting holds only the drawn cold items; a warm
+item with few positives of its own is tested in the "all items" setting.
 
 There is no validation item (the paper keeps one; add it with a second split of ``train`` if needed).
 
@@ -48,16 +59,19 @@ class FeedbackSplit:
     Attributes
     ----------
     train : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=float32]
-        Training positives (1.0): warm items only, without the all-items test items.
+        Training positives (1.0): the warm items' positives without the all-items test items, and the few
+        positive pairs each cold item keeps (``cold_training``).
     positives : scipy.sparse.csr_matrix [shape=(n_users, n_items), dtype=float32]
         Every positive pair (training, test and the other held-out cold positives).
     test_all, test_cold : np.ndarray [shape=(n_users,), dtype=int64]
         The test item of each user in each setting, ``-1`` for users without one.
     cold_items : np.ndarray [dtype=int64]
-        Sorted indices of the cold items (no training feedback).
+        Sorted indices of the cold items (``cold_training`` training interactions each, at most ``n − 1``).
     user_ids, item_ids : np.ndarray
         The ids of the rows and columns (the table's ids, or ``0..n-1`` for a matrix input).
     cold_fraction : float
+    cold_training : tuple of (int, int) or None
+        The range of training interactions each cold item keeps (``None``: none).
     seed : int
     """
 
@@ -69,6 +83,7 @@ class FeedbackSplit:
     user_ids: np.ndarray
     item_ids: np.ndarray
     cold_fraction: float
+    cold_training: tuple[int, int] | None
     seed: int
 
     @property
@@ -104,9 +119,14 @@ class FeedbackSplit:
         return exclude
 
     def __repr__(self) -> str:
+        if self.cold_training is None:
+            kept = "no training feedback"
+        else:
+            low, high = self.cold_training
+            kept = f"{low}–{high} training interactions each" if low != high else f"{low} training interactions each"
         return (
             f"FeedbackSplit({self.shape[0]:,} users × {self.shape[1]:,} items, {self.positives.nnz:,} positives, "
-            f"{self.train.nnz:,} for training; {self.cold_items.size:,} cold items; "
+            f"{self.train.nnz:,} for training; {self.cold_items.size:,} cold items ({kept}); "
             f"{(self.test_all >= 0).sum():,} all-items and {(self.test_cold >= 0).sum():,} cold-start test "
             f"users; seed {self.seed})"
         )
@@ -149,10 +169,43 @@ def _positive_matrix(interactions, user_ids, item_ids):
     return matrix, user_array, item_array
 
 
+def _cold_training(value) -> tuple[int, int] | None:
+    """``cold_training`` as ``(low, high)`` with ``0 ≤ low ≤ high``, or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ParameterError(
+            f"cold_training must be a pair (low, high) of training interactions per cold item, e.g. (1, 4), "
+            f"or None, got {value!r}."
+        )
+    low = positive_int(value[0], name="cold_training[0]", minimum=0)
+    high = positive_int(value[1], name="cold_training[1]", minimum=0)
+    if low > high:
+        raise ParameterError(f"cold_training must have low ≤ high, got {value!r}.")
+    return low, high
+
+
+def _kept_cold_pairs(positives: sp.csr_matrix, cold: np.ndarray, cold_training, rng) -> sp.csr_matrix:
+    """The (user, cold item) positive pairs that stay in training: ``min(k, n − 1)`` per cold item."""
+    n_users, n_items = positives.shape
+    columns = positives.tocsc()
+    rows, cols = [], []
+    low, high = cold_training
+    for item in np.flatnonzero(cold):
+        users = columns.indices[columns.indptr[item] : columns.indptr[item + 1]]
+        k = min(int(rng.integers(low, high + 1)), users.size - 1) if users.size > 1 else 0
+        rows.append(np.sort(rng.choice(users, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64))
+        cols.append(np.full(k, item, dtype=np.int64))
+    rows = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    return sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_users, n_items))
+
+
 def split_all_items_and_cold_start(
     interactions,
     *,
     cold_fraction: float = 0.1,
+    cold_training: tuple[int, int] | None = (1, 4),
     seed: int = 0,
     user_ids=None,
     item_ids=None,
@@ -165,10 +218,16 @@ def split_all_items_and_cold_start(
         Non-zero entries are the positives; or a table with ``user_id`` and ``item_id`` (duplicate pairs
         count once).
     cold_fraction : float in [0, 1)
-        Share of the catalogue's items (``round(cold_fraction · n_items)``) made cold: all their feedback leaves
-        training. Items of the catalogue without any feedback can be drawn too (as in the benchmark).
+        Share of the catalogue's items (``round(cold_fraction · n_items)``) made cold, drawn at random. Items of
+        the catalogue without any feedback can be drawn too (as in the benchmark); they give no test case.
+    cold_training : (int, int) with 0 ≤ low ≤ high, or None
+        How many of its positive pairs a cold item keeps in training: ``k`` drawn uniformly from
+        ``low..high`` per cold item, at most ``n − 1`` of its ``n`` positives (the pairs drawn at random). The
+        default ``(1, 4)`` is the paper's cold start (fewer than five training interactions); ``None`` removes
+        all their feedback from training (zero-feedback cold start, a harder variant).
     seed : int ≥ 0
-        Seeds the cold items and the test items: the same input and seed give the same split.
+        Seeds the cold items, the kept cold pairs and the test items: the same input and seed give the same
+        split, and the same cold items whatever ``cold_training``.
     user_ids, item_ids : sequence, optional
         Table input only: the order of the rows and columns, e.g. ``item_ids=kit.items.index`` so that the
         columns match the rows of the item features (catalogue items without feedback included). Default: the
@@ -181,37 +240,46 @@ def split_all_items_and_cold_start(
     Raises
     ------
     ParameterError
-        A bad ``cold_fraction`` or ``seed``, an input that is neither a matrix nor a user_id / item_id table,
-        no positive entry, ids outside ``user_ids``/``item_ids``.
+        A bad ``cold_fraction``, ``cold_training`` or ``seed``, an input that is neither a matrix nor a
+        user_id / item_id table, no positive entry, ids outside ``user_ids``/``item_ids``.
 
     Examples
     --------
     >>> x = np.ones((3, 10))
-    >>> split = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=0)
+    >>> split = split_all_items_and_cold_start(x, cold_fraction=0.2, cold_training=None, seed=0)
     >>> split.cold_items.size, split.train[:, split.cold_items].nnz, len(split.test_users("all"))
     (2, 0, 3)
+    >>> split = split_all_items_and_cold_start(x, cold_fraction=0.2, cold_training=(2, 2), seed=0)
+    >>> split.train[:, split.cold_items].sum(axis=0).tolist()  # 2 training pairs each, 1 left to test
+    [[2.0, 2.0]]
     """
     cold_fraction = fraction(cold_fraction, name="cold_fraction", include_zero=True)
+    cold_training = _cold_training(cold_training)
     seed = positive_int(seed, name="seed", minimum=0)
     positives, users, items = _positive_matrix(interactions, user_ids, item_ids)
     n_users, n_items = positives.shape
     rng = np.random.default_rng(seed)
     cold = np.zeros(n_items, dtype=bool)
     cold[rng.choice(n_items, size=int(round(cold_fraction * n_items)), replace=False)] = True
+    kept = sp.csr_matrix((n_users, n_items), dtype=np.float32)
+    if cold_training is not None:
+        kept = _kept_cold_pairs(positives, cold, cold_training, rng)
 
     test_all = np.full(n_users, -1, dtype=np.int64)
     test_cold = np.full(n_users, -1, dtype=np.int64)
     train_rows, train_cols = [], []
     for u in range(n_users):
         row = positives.indices[positives.indptr[u] : positives.indptr[u + 1]]
+        kept_row = kept.indices[kept.indptr[u] : kept.indptr[u + 1]]
         warm, cold_row = row[~cold[row]], row[cold[row]]
+        cold_row = cold_row[~np.isin(cold_row, kept_row)]
         if cold_row.size:
             test_cold[u] = rng.choice(cold_row)
         if warm.size >= 2:
             test_all[u] = rng.choice(warm)
             warm = warm[warm != test_all[u]]
-        train_rows.append(np.full(warm.size, u, dtype=np.int64))
-        train_cols.append(warm.astype(np.int64))
+        train_rows.append(np.full(warm.size + kept_row.size, u, dtype=np.int64))
+        train_cols.append(np.concatenate([warm, kept_row]).astype(np.int64))
     rows, cols = np.concatenate(train_rows), np.concatenate(train_cols)
     train = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_users, n_items))
     return FeedbackSplit(
@@ -223,6 +291,7 @@ def split_all_items_and_cold_start(
         user_ids=np.asarray(users),
         item_ids=np.asarray(items),
         cold_fraction=cold_fraction,
+        cold_training=cold_training,
         seed=seed,
     )
 

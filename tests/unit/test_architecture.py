@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "cbrec_lab"
 #: Layers of the library map, lowest first; a module may import from its own layer and the layers below.
 LAYERS = (
     ("exceptions", "checks", "ranking", "cache", "config", "notebook"),
-    ("audio", "vision", "player", "metrics", "stats", "feature_cache", "datasets"),
-    ("recommender", "cf", "recommend", "image_music", "losses", "train", "models", "backbones", "finetune"),
+    ("audio", "augment", "vision", "player", "metrics", "stats", "feature_cache", "datasets"),
+    ("recommender", "cf", "recommend", "image_music", "losses", "train", "models", "genre", "backbones", "finetune"),
     ("evaluation",),
     ("spark",),
     ("exercises", "course", "doctor", "cli"),

@@ -34,7 +34,8 @@ def test_hand_made_split():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_no_test_item_in_training_and_cold_items_have_no_training_feedback(seed):
     x = random_feedback(seed=seed)
-    split = split_all_items_and_cold_start(x, cold_fraction=0.25, seed=seed)
+    split = split_all_items_and_cold_start(x, cold_fraction=0.25, cold_training=None, seed=seed)
+    assert split.cold_training is None and "no training feedback" in repr(split)
     assert split.cold_items.size == 10 and np.all(np.diff(split.cold_items) > 0)
     train = split.train.toarray()
     assert train[:, split.cold_items].sum() == 0
@@ -53,6 +54,75 @@ def test_no_test_item_in_training_and_cold_items_have_no_training_feedback(seed)
             assert split.test_cold[u] in cold_pos and train[u, split.test_cold[u]] == 0
         else:
             assert split.test_cold[u] == -1
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_a_cold_item_keeps_exactly_k_training_pairs_and_the_rest_are_its_test_cases(k):
+    # 6 users × 4 items, every pair positive: the one cold item keeps k of its 6 pairs, the other 6 − k users test it
+    x = np.ones((6, 4))
+    split = split_all_items_and_cold_start(x, cold_fraction=0.25, cold_training=(k, k), seed=k)
+    assert split.cold_training == (k, k) and split.cold_items.size == 1
+    (cold,) = split.cold_items
+    train = split.train.toarray()
+    kept = np.flatnonzero(train[:, cold])
+    assert kept.size == k
+    np.testing.assert_array_equal(np.flatnonzero(split.test_cold >= 0), np.setdiff1d(np.arange(6), kept))
+    assert (split.test_cold[split.test_cold >= 0] == cold).all()
+    assert (split.test_cold[kept] == -1).all()  # a kept pair is training data, never a test case
+    warm = np.flatnonzero(np.arange(4) != cold)
+    assert (train[:, warm].sum(axis=1) == 2).all()  # 3 warm positives, one held out for "all items"
+    assert train.sum() == 6 * 2 + k
+    exclude = split.exclude("cold").toarray()
+    assert (exclude[train > 0] == 1).all()  # every training positive, kept cold pairs included, is excluded
+    assert f"{k} training interactions each" in repr(split)
+
+
+@pytest.mark.parametrize("n_users, expected_kept", [(1, 0), (2, 1), (3, 2), (5, 4)])
+def test_a_cold_item_keeps_at_most_all_but_one_of_its_positives(n_users, expected_kept):
+    x = np.ones((n_users, 4))
+    split = split_all_items_and_cold_start(x, cold_fraction=0.25, cold_training=(4, 4), seed=0)
+    (cold,) = split.cold_items
+    assert split.train[:, cold].sum() == expected_kept
+    assert (split.test_cold >= 0).sum() == n_users - expected_kept
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_papers_cold_start_keeps_one_to_four_training_pairs_and_leaks_none_into_test(seed):
+    x = random_feedback(seed=seed)
+    x[:5, 1] = 0
+    x[0, 1] = 1  # item 1: one positive
+    split = split_all_items_and_cold_start(x, cold_fraction=0.5, seed=seed)  # default cold_training=(1, 4)
+    assert split.cold_training == (1, 4) and "1–4 training interactions each" in repr(split)
+    train = split.train.toarray()
+    assert (train <= x).all()
+    per_item = x.sum(axis=0)
+    kept = train[:, split.cold_items].sum(axis=0)
+    for item, count in zip(split.cold_items, kept, strict=True):
+        if per_item[item] <= 1:
+            assert count == 0
+        else:
+            assert 1 <= count <= min(4, per_item[item] - 1)
+    assert len(set(kept[per_item[split.cold_items] > 5].tolist())) > 1  # k is drawn per item
+    cold = split.is_cold
+    for u in range(x.shape[0]):
+        test_cases = np.flatnonzero(x[u] * cold * (train[u] == 0))
+        if test_cases.size:
+            assert split.test_cold[u] in test_cases
+        else:
+            assert split.test_cold[u] == -1
+        warm = np.flatnonzero(x[u] * ~cold)
+        assert train[u, warm].sum() == warm.size - (warm.size >= 2)
+    exclude = split.exclude("cold").toarray()
+    np.testing.assert_array_equal(exclude, x - split.relevant("cold").toarray())
+
+
+def test_the_zero_feedback_variant_draws_the_same_cold_items_and_users_as_the_default():
+    x = random_feedback(seed=7)
+    none = split_all_items_and_cold_start(x, cold_fraction=0.2, cold_training=None, seed=3)
+    paper = split_all_items_and_cold_start(x, cold_fraction=0.2, seed=3)
+    np.testing.assert_array_equal(none.cold_items, paper.cold_items)
+    assert none.train[:, none.cold_items].nnz == 0 < paper.train[:, paper.cold_items].nnz
+    np.testing.assert_array_equal(none.test_all >= 0, paper.test_all >= 0)
 
 
 def test_same_seed_same_split_other_seed_other_split():
@@ -114,6 +184,11 @@ def test_no_cold_test_user_gives_nan():
         (np.ones((3, 4)), {"cold_fraction": 1.0}, "cold_fraction"),
         (np.ones((3, 4)), {"cold_fraction": -0.1}, "cold_fraction"),
         (np.ones((3, 4)), {"seed": -1}, "seed"),
+        (np.ones((3, 4)), {"cold_training": (4, 1)}, "low ≤ high"),
+        (np.ones((3, 4)), {"cold_training": (1,)}, "pair"),
+        (np.ones((3, 4)), {"cold_training": "14"}, "pair"),
+        (np.ones((3, 4)), {"cold_training": (-1, 4)}, r"cold_training\[0\]"),
+        (np.ones((3, 4)), {"cold_training": (1, 2.5)}, r"cold_training\[1\]"),
         (np.ones((3, 4)), {"seed": 1.5}, "seed"),
         (np.zeros((3, 4)), {}, "no positive"),
         (np.ones(4), {}, "users × items"),

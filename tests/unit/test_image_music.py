@@ -84,10 +84,33 @@ def test_song_tokens_and_word_forms():
 def test_keyword_ground_truth_matches_related_words_and_their_singulars():
     song_words = [["roses", "red"], ["night"], ["dark", "hills"], []]
     related = {"rose": ["rose", "red"], "mountain": ["mountain", "hill"], "night": ["night", "dark"]}
-    truth = im.keyword_ground_truth(["rose", "mountain", "night"], song_words, related)
+    truth = im.keyword_ground_truth(["rose", "mountain", "night"], song_words, related, exclude_query=False)
     assert truth.tolist() == [[True, False, False, False], [False, False, True, False], [False, True, True, False]]
     with pytest.raises(ParameterError, match="snow"):
         im.keyword_ground_truth(["snow"], song_words, related)
+    with pytest.raises(ParameterError, match="stands_for"):
+        im.keyword_ground_truth(["rose"], song_words, related, stands_for="rose")
+
+
+def test_keyword_ground_truth_leaves_out_the_songs_with_the_query_keyword():
+    song_words = [["snow", "winter"], ["snowy", "cold"], ["winter", "cold"], ["frost"], ["snows"], ["sea"]]
+    related = {"snow": ["snow", "winter", "cold", "frost"], "ocean": ["ocean", "sea", "winter"]}
+    poster = im.keyword_ground_truth(["snow", "ocean"], song_words, related, exclude_query=False)
+    assert poster.tolist() == [[True, True, True, True, True, False], [True, False, True, False, False, True]]
+    # default: the keyword is not a related word, and a song holding it (or its plural) is never relevant
+    truth = im.keyword_ground_truth(["snow", "ocean"], song_words, related)
+    assert truth.tolist() == [[False, True, True, True, False, False], [True, False, True, False, False, True]]
+    # a word that stands for the keyword (an alias) excludes its song too
+    aliases = {"snowy": "snow", "sea": "ocean"}.get
+    truth = im.keyword_ground_truth(["snow", "ocean"], song_words, related, stands_for=aliases)
+    assert truth.tolist() == [[False, False, True, True, False, False], [True, False, True, False, False, False]]
+    # a method that recommends only the songs with the query's keyword (keyword matching) scores 1.0 with the
+    # poster's ground truth and 0.0 once those songs are left out: the hit rate no longer credits the keyword
+    lists = np.array([[0, 4], [5, 5]])
+    assert np.nanmean(im.hit_rates(lists, poster)) == 1.0
+    assert np.nanmean(im.hit_rates(lists, truth)) == 0.0
+    # a method that reaches a related song without the keyword still scores
+    assert im.hit_rates(np.array([[0, 2], [5, 2]]), truth).tolist() == [1.0, 1.0]
 
 
 def test_hit_rates_and_the_table_by_hand():
@@ -126,5 +149,9 @@ def test_end_to_end_an_image_gets_the_songs_of_its_keyword():
     assert (retrieved[0] < 4).all() and (retrieved[1] >= 4).all()
     lists = im.three_stage_lists(retrieved, im.embedding_scores(vectors[images], vectors[songs]), per_image=2)
     assert set(lists[0]) <= set(range(6)) and set(lists[1]) <= set(range(6, 12))
-    relevant = im.keyword_ground_truth(["snow", "sea"], song_words, {"snow": ["snow", "winter"], "sea": ["sea"]})
+    related = {"snow": ["snow", "winter"], "sea": ["sea"]}
+    relevant = im.keyword_ground_truth(["snow", "sea"], song_words, related, exclude_query=False)
     assert im.hit_rates(lists, relevant).tolist() == [1.0, 1.0]
+    # every snow song contains "snow", every sea song "sea": nothing is left to find beyond the keyword
+    beyond = im.keyword_ground_truth(["snow", "sea"], song_words, related)
+    assert not beyond.any() and np.isnan(im.hit_rates(lists, beyond)).all()

@@ -10,6 +10,8 @@ from cbrec_lab.datasets.keyword_images import kit as ki_kit
 from cbrec_lab.datasets.keyword_images import painting as ki
 from cbrec_lab.datasets.keyword_images.kit import build_keyword_images, load_keyword_images, save_keyword_grid
 from cbrec_lab.datasets.kit_files import KitIntegrityError
+from cbrec_lab.datasets.music_kit import GENRES
+from cbrec_lab.datasets.music_kit import keywords as mk
 from cbrec_lab.datasets.registry import kits
 from cbrec_lab.exceptions import ParameterError
 
@@ -52,6 +54,46 @@ def test_keywords_overlap_the_music_title_words():
     assert ki.match_keyword("Hills") == "mountain" and ki.match_keyword("groves") == "forest"
     assert ki.match_keyword("reel") is None
     assert set(ki.ALIASES.values()) <= set(ki.KEYWORDS)
+
+
+def _tags(title, genre, index, seed=0, recipe="string_quartet"):
+    return mk.song_keywords(title, genre, recipe, np.random.default_rng([seed, 3, index]))
+
+
+def test_song_keywords_are_title_words_then_deterministic_tokenised_tags():
+    words = _tags("The Shamrock Shore -- Reel", "reggae", 7)
+    assert words[:2] == mk.title_keywords("The Shamrock Shore -- Reel") == ["shamrock", "shore"]
+    assert words == _tags("The Shamrock Shore -- Reel", "reggae", 7)
+    assert len(words) >= 5 and len(set(words)) == len(words)
+    assert words == mk.title_keywords(" ".join(words))  # already tokenised: no stop words, letters only
+    assert any(_tags("The Shamrock Shore", "reggae", i) != words for i in range(8, 12))
+    with pytest.raises(ParameterError, match="genre"):
+        mk.song_keywords("x", "polka", "", np.random.default_rng(0))
+    with pytest.raises(ParameterError, match="rng"):
+        mk.song_keywords("x", "jazz", "", 0)
+
+
+def test_song_keywords_link_image_keywords_and_overlap_between_genres():
+    assert set(mk.GENRE_THEMES) == set(GENRES) == set(mk.GENRE_MOODS) == set(mk.GENRE_TAGS)
+    assert all(set(pref) <= set(mk.THEMES) for pref in mk.GENRE_THEMES.values())
+    tags = {g: [set(_tags(f"Song {i}", g, i)) for i in range(200)] for g in GENRES}
+    vocabulary = {g: set().union(*docs) for g, docs in tags.items()}
+    for g in GENRES:  # every genre shares most of its tag words with some other genre
+        other = set().union(*(vocabulary[h] for h in GENRES if h != g))
+        assert len(vocabulary[g] & other) >= 0.7 * len(vocabulary[g]), g
+    # image keywords reach songs through tags, and co-occur with other words of their theme
+    docs = [d for g in GENRES for d in tags[g]]
+    found = {ki.match_keyword(w) for d in docs for w in d} - {None}
+    assert len(found) >= 24, sorted(set(ki.KEYWORDS) - found)
+    winter = np.array([bool((set(mk.THEMES["winter"]) - {"snow"}) & d) for d in docs])
+    snow = np.array(["snow" in d for d in docs])
+    assert snow.sum() >= 10 and winter[snow].mean() > 3 * winter[~snow].mean(), (winter[snow].mean(), winter.mean())
+    # a title word pulls its theme: songs with "shore" in the title get sea tags far more often
+    shore = np.mean(
+        [bool({"ocean", "sea", "waves", "sailor"} & set(_tags("The Shore", "rock", i))) for i in range(100)]
+    )
+    plain = np.mean([bool({"ocean", "sea", "waves", "sailor"} & set(_tags("The Lane", "rock", i))) for i in range(100)])
+    assert shore > plain + 0.3, (shore, plain)
 
 
 def test_the_kit_is_registered():

@@ -1,18 +1,19 @@
-"""The music kit: arrangement, rendering, listeners, determinism and the evidence that it behaves like music
-data (genre audible, artists consistent, listening long-tailed)."""
+"""The music kit: recipes, arrangement, rendering, production, determinism and the kit's files."""
 
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cbrec_lab.datasets.music_kit import kit as kit_module
-from cbrec_lab.datasets.music_kit.arrangement import DRUMS, _swing, arrange, bar_chords
+from cbrec_lab.datasets.music_kit.arrangement import DRUMS, HARMONY, MELODY, PAD, _swing, arrange, bar_chords
 from cbrec_lab.datasets.music_kit.keywords import title_keywords
-from cbrec_lab.datasets.music_kit.listeners import long_tail_stats, simulate_plays, to_triplets
+from cbrec_lab.datasets.music_kit.listeners import long_tail_stats, to_triplets
+from cbrec_lab.datasets.music_kit.production import draw_master, integrated_loudness, limit, produce
 from cbrec_lab.datasets.music_kit.render import render
 from cbrec_lab.datasets.music_kit.sources import Piece
-from cbrec_lab.datasets.music_kit.styles import GENRES, THESIS_GENRES, make_artists
+from cbrec_lab.datasets.music_kit.styles import GENRES, THESIS_GENRES, VOICES, make_artists, recipe_of
 
 SCALE = Piece(
     "test#1",
@@ -30,7 +31,36 @@ SCALE = Piece(
 def test_all_ten_gtzan_genres_including_the_thesis_five():
     assert set(GENRES) == {"blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"}
     assert set(THESIS_GENRES) <= set(GENRES)
-    assert not GENRES["classical"].drum_kits and all(GENRES[g].drums for g in GENRES if g != "classical")
+
+
+def _programs(genre: str) -> set[int]:
+    return {p for r in GENRES[genre].recipes for p in r.melody + r.harmony + r.bass + r.pad}
+
+
+def test_genres_vary_inside_and_overlap_with_their_neighbours():
+    for genre, style in GENRES.items():
+        names = [r.name for r in style.recipes]
+        assert len(names) >= 3 and len(set(names)) == len(names), f"{genre}: at least three distinct recipes"
+        for recipe in style.recipes:
+            assert bool(recipe.drum_kits) == bool(recipe.drums), f"{genre}/{recipe.name}: drum kits and patterns"
+            assert recipe.tempo[0] < recipe.tempo[1] and 0 <= recipe.energy <= 1
+    assert any(not r.drum_kits for r in GENRES["classical"].recipes), "classical has recipes without drums"
+    assert {29, 30} & _programs("rock") & _programs("metal") & _programs("blues"), "distorted guitars are shared"
+    assert {80, 81, 90} & _programs("disco") & _programs("pop"), "synths are shared by disco and pop"
+    assert {38, 33} & _programs("reggae") & _programs("hiphop"), "bass sounds are shared by reggae and hip hop"
+    for genre in ("blues", "country", "disco", "pop", "reggae", "rock", "metal", "jazz"):
+        assert any(r.sung > 0 for r in GENRES[genre].recipes), f"{genre} has sung-like leads"
+    for genre, style in GENRES.items():
+        low, high = style.tempo
+        overlapping = [g for g, o in GENRES.items() if g != genre and o.tempo[0] < high - 10 and low + 10 < o.tempo[1]]
+        assert len(overlapping) >= 6, f"{genre}'s tempo range {style.tempo} overlaps only {overlapping}"
+
+
+def test_loudness_distributions_of_the_genres_overlap():
+    for genre, style in GENRES.items():
+        mean, sd = style.loudness
+        near = [g for g, o in GENRES.items() if g != genre and abs(o.loudness[0] - mean) < 1.5 * max(sd, o.loudness[1])]
+        assert len(near) >= 2, f"{genre}'s loudness target {style.loudness} overlaps only {near}"
 
 
 def test_bar_chords_pick_the_covering_triad():
@@ -51,10 +81,14 @@ def test_artists_are_consistent_and_distinct():
     taken = set()
     artists = make_artists("metal", 6, rng, taken)
     assert len({a.name for a in artists}) == 6 == len(taken)
+    assert {a.recipe for a in artists} == {r.name for r in GENRES["metal"].recipes}, "recipes are dealt in turn"
     for a in artists:
-        style = GENRES["metal"]
-        assert style.tempo[0] <= a.tempo <= style.tempo[1] and a.melody_program in style.melody
-        assert a.drum_kit in style.drum_kits
+        recipe = recipe_of(a)
+        assert recipe.tempo[0] <= a.tempo <= recipe.tempo[1]
+        assert a.melody_program in recipe.melody + VOICES and a.drum_kit in recipe.drum_kits
+        assert a.sound.drive_db > 0, "metal guitars are distorted"
+    sung = [a for a in make_artists("pop", 40, rng, taken) if a.melody_program in VOICES]
+    assert 10 <= len(sung) <= 35, f"{len(sung)} of 40 pop artists have a sung-like lead"
 
 
 def test_arrangement_fills_the_clip_in_the_artists_key_and_tempo():
@@ -67,8 +101,20 @@ def test_arrangement_fills_the_clip_in_the_artists_key_and_tempo():
     assert (notes[:, 2] == DRUMS).any() and song.key.endswith("major")
     assert abs(song.tempo / metal.tempo - 1) <= 0.03
     assert song.key.split()[0] == ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"][metal.tonic]
-    classical = make_artists("classical", 1, rng, set())[0]
-    assert not (arrange(SCALE, classical, 8.0, np.random.default_rng(2)).notes[:, 2] == DRUMS).any()
+    quartet = next(a for a in make_artists("classical", 5, rng, set()) if a.recipe == "string quartet")
+    assert not (arrange(SCALE, quartet, 8.0, np.random.default_rng(2)).notes[:, 2] == DRUMS).any()
+
+
+def test_energy_sets_the_velocities_and_pads_get_their_channel():
+    import dataclasses
+
+    artist = next(a for a in make_artists("disco", 3, np.random.default_rng(5), set()) if a.recipe == "string disco")
+    artist = dataclasses.replace(artist, pad_program=48)
+    soft = arrange(SCALE, dataclasses.replace(artist, energy=0.2), 6.0, np.random.default_rng(0))
+    hard = arrange(SCALE, dataclasses.replace(artist, energy=0.9), 6.0, np.random.default_rng(0))
+    assert 0 <= soft.energy < 0.5 < hard.energy <= 1
+    assert hard.notes[:, 4].mean() > soft.notes[:, 4].mean() + 20, "intense songs are played harder"
+    assert hard.programs[PAD] == 48 and (hard.notes[:, 2] == PAD).any()
 
 
 def test_render_is_deterministic_and_normalised():
@@ -79,6 +125,56 @@ def test_render_is_deterministic_and_normalised():
     np.testing.assert_array_equal(a, b)
     assert np.abs(a).max() == pytest.approx(0.9, rel=1e-5)
     assert np.abs(a[-10:]).max() < 0.01, "faded out"
+    whole = render(song, 3.0, peak=None)
+    lead = render(song, 3.0, channels={MELODY, HARMONY}, peak=None)
+    rest = render(song, 3.0, channels=set(song.programs) - {MELODY, HARMONY} | {DRUMS}, peak=None)
+    error = np.linalg.norm(lead + rest - whole) / np.linalg.norm(whole)
+    assert error < 0.05, f"stems add up to the whole song (relative error {error:.3f}: the synthesiser's blocks differ)"
+
+
+def test_the_limiter_holds_the_ceiling_and_leaves_quiet_passages_alone():
+    sr = 22_050
+    t = np.arange(sr) / sr
+    audio = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    audio[sr // 2 : sr // 2 + 50] = 3.0  # a loud click
+    out = limit(audio, sr, -1.0)
+    assert np.abs(out).max() <= 10 ** (-1 / 20) + 1e-6
+    np.testing.assert_allclose(out[: sr // 4], audio[: sr // 4], err_msg="far from the click nothing changes")
+
+
+def _produced(genre: str, energy: float, seed: int) -> tuple[np.ndarray, object]:
+    artist = make_artists(genre, 1, np.random.default_rng(seed), set())[0]
+    song = arrange(SCALE, artist, 4.0, np.random.default_rng(seed))
+    master = draw_master(artist.sound, GENRES[genre].loudness, energy, np.random.default_rng(seed))
+    stems = [(render(song, 4.0, peak=None), False)]
+    return produce(stems, artist.sound, master, 22_050, np.random.default_rng(seed)), master
+
+
+def test_masters_reach_their_loudness_target_within_the_ceiling():
+    for genre, seed in (("classical", 0), ("jazz", 1), ("reggae", 2), ("pop", 3)):
+        audio, master = _produced(genre, 0.4, seed)
+        assert audio.dtype == np.float32 and np.abs(audio).max() <= 10 ** (-1 / 20) + 1e-6
+        loudness = integrated_loudness(audio, 22_050)
+        if master.loudness < -12:  # loud targets may be held back by the limiter
+            assert loudness == pytest.approx(master.loudness, abs=1.0), f"{genre}: {loudness:.1f} LUFS"
+    again, _ = _produced("pop", 0.4, 3)
+    np.testing.assert_array_equal(audio, again, err_msg="production is deterministic")
+
+
+def test_band_limited_masters_lose_their_top_octaves():
+    from cbrec_lab.datasets.music_kit.production import Master
+
+    artist = make_artists("disco", 1, np.random.default_rng(0), set())[0]
+    song = arrange(SCALE, artist, 4.0, np.random.default_rng(0))
+    stems = [(render(song, 4.0, peak=None), False)]
+    full = Master(-14.0, (0.0, 0.0, 0.0), 0.1, None, None, None)
+    narrow = Master(-14.0, (0.0, 0.0, 0.0), 0.1, None, None, 8_000.0)
+    spectra = [
+        np.abs(np.fft.rfft(produce(stems, artist.sound, m, 22_050, np.random.default_rng(0)))) for m in (full, narrow)
+    ]
+    freqs = np.fft.rfftfreq(4 * 22_050, 1 / 22_050)
+    top = freqs > 4_500
+    assert (spectra[1][top] ** 2).sum() < 0.01 * (spectra[0][top] ** 2).sum(), "nothing above half the rate"
 
 
 def test_keywords_drop_stop_words_and_tune_types():
@@ -96,21 +192,12 @@ def test_long_tail_stats_by_hand():
     assert stats["mean_plays"] == 2.0 and stats["density"] == 0.25
 
 
-def test_simulated_listening_is_taste_driven_and_heavy_tailed():
-    genres, artists = np.repeat(np.arange(10), 50), np.repeat(np.arange(100), 5)
-    plays = simulate_plays(genres, artists, 3_000, np.random.default_rng(0))
-    again = simulate_plays(genres, artists, 3_000, np.random.default_rng(0))
-    assert (plays != again).nnz == 0
-    assert plays.shape == (3_000, 500) and plays.dtype == np.int32 and plays.data.min() >= 1
-    assert np.asarray((plays > 0).sum(axis=1)).min() >= 5
-    assert np.asarray((plays > 0).sum(axis=0)).min() >= 1, "every song has a listener"
-    per_user_genres = [np.bincount(genres[plays[u].indices], minlength=10) for u in range(300)]
-    top_genre_share = np.mean([g.max() / g.sum() for g in per_user_genres])
-    assert top_genre_share > 0.5, "users concentrate on their favourite genre (uniform would be 0.1)"
-    stats = long_tail_stats(plays)
-    assert stats["gini"] > 0.6 and np.percentile(plays.data, 50) <= 2 and plays.data.max() >= 50
-    triplets = to_triplets(plays, np.array([f"u{i}" for i in range(3_000)]), np.array([f"s{j}" for j in range(500)]))
-    assert len(triplets) == plays.nnz and triplets["play_count"].sum() == plays.sum()
+def test_triplets_keep_every_pair():
+    import scipy.sparse as sp
+
+    plays = sp.csr_matrix(np.array([[0, 2, 0], [5, 0, 1]], dtype=np.int32))
+    triplets = to_triplets(plays, np.array(["u1", "u2"]), np.array(["s1", "s2", "s3"]))
+    assert triplets.values.tolist() == [["u1", "s2", 2], ["u2", "s1", 5], ["u2", "s3", 1]]
 
 
 @pytest.fixture
@@ -124,6 +211,10 @@ def test_tiny_kit_is_deterministic_resumable_and_checked(tiny_sizes, tmp_path):
     manifest = json.loads((first / "manifest.json").read_text())
     assert manifest == json.loads((second / "manifest.json").read_text()), "same seed → byte-identical files"
     assert len([f for f in manifest["files"] if f.startswith("audio/")]) == 10
+    songs = pd.read_csv(first / "songs.csv", index_col="song_id", keep_default_na=False)
+    assert {"recipe", "energy", "loudness", "tempo", "instruments", "keywords"} <= set(songs.columns)
+    assert songs["energy"].between(0, 1).all() and songs["loudness"].between(-40, -6).all()
+    assert "## The causal model" in (first / "card.md").read_text()
 
     clip = first / "audio" / "S00003.flac"
     digest = manifest["files"]["audio/S00003.flac"]

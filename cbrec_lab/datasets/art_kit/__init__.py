@@ -1,7 +1,8 @@
-"""The embedded art kit: procedurally painted one-of-a-kind artworks by simulated artists, an appeal signal
-driven by visual attractiveness and subject tags, and simulated customers buying over time. See
-:mod:`.painting` and :mod:`.styles` for the images, :mod:`.market` for appeal and purchases, :mod:`.kit` for
-the files.
+"""The embedded art kit: procedurally painted one-of-a-kind artworks by simulated artists, favourites and
+purchases driven by hidden causes (style, skill, balance, novelty, reputation, price) and by the works' text,
+never by features measured on the pixels, and simulated customers buying over time. See :mod:`.painting` and
+:mod:`.styles` for the images, :mod:`.market` for appeal and purchases, :mod:`.likes` for repeatable likes,
+:mod:`.kit` for the files and the data card.
 
 Importing this package registers the kit with ``cbrec-lab data prepare``.
 """

@@ -3,7 +3,7 @@
 A kit lives in ``<data home>/kits/art/<profile>-seed<seed>-v<KIT_VERSION>/``::
 
     images/A00001.jpg ...   224×224 RGB JPEG (quality 92)
-    items.csv               one row per artwork (metadata, attractiveness features, favourites)
+    items.csv               one row per artwork (metadata, text, favourites, the hidden causes)
     transactions.csv        purchases: user_id, item_id, timestamp, price (time-ordered)
     card.md                 the data card
     inputs.json, journal.tsv, manifest.json  see :mod:`cbrec_lab.datasets.kit_files`
@@ -19,20 +19,21 @@ import pandas as pd
 
 from ...cache import atomic_path, atomic_write_text
 from ...config import Profile, get_profile
-from ...vision import ATTRACTIVENESS_FEATURES, attractiveness_features
 from ..build_costs import announce_build
 from ..images import ImageCollection
 from ..kit_files import Journal, building, finished, kit_folder, reuse_or_reset, worker_pool, write_manifest
 from .market import (
+    APPEAL_WEIGHTS,
     MARKET_PARAMETERS,
+    STYLE_WEIGHTS,
     TAG_WEIGHTS,
-    VISUAL_WEIGHTS,
     appeal,
     dominant_colours,
+    make_description,
     make_title,
     simulate_purchases,
 )
-from .painting import FAMILIES, MEDIA, paint
+from .painting import BRUSHWORKS, COMPOSITIONS, FAMILIES, MARKS, MEDIA, paint, work_palette
 from .styles import FAMILY_SUBJECTS, ArtStyle, make_artists, work_motif
 
 __all__ = [
@@ -46,12 +47,20 @@ __all__ = [
     "art_kit_dir",
 ]
 
-KIT_VERSION = 1
+KIT_VERSION = 2
 DEFAULT_SEED = 0
 IMAGE_SIZE = 224
 JPEG_QUALITY = 92
 SELLING_START = pd.Timestamp("2016-01-01")
 SELLING_DAYS = 730
+#: A work's technique skill is its artist's plus N(0, WORK_SKILL_SPREAD²), clipped to [0, 1].
+WORK_SKILL_SPREAD = 0.1
+#: Composition balance and novelty of a work: Beta(a, b).
+BALANCE_BETA = (3.0, 2.0)
+NOVELTY_BETA = (1.5, 4.0)
+# Population means and standard deviations of skill (artists' Beta(4, 2)) and novelty (Beta(1.5, 4)).
+SKILL_MEAN, SKILL_SD = 2 / 3, float(np.sqrt(8 / (36 * 7)))
+NOVELTY_MEAN, NOVELTY_SD = 1.5 / 5.5, float(np.sqrt(6 / (5.5**2 * 6.5)))
 
 
 @dataclass(frozen=True)
@@ -81,8 +90,19 @@ def _paint_work(job: tuple) -> dict:
 
     item_id, artist, seed, index, path = job
     rng = np.random.default_rng([seed, 2, index])
+    skill = float(np.clip(artist.skill + rng.normal(0, WORK_SKILL_SPREAD), 0, 1))
+    balance, novelty = float(rng.beta(*BALANCE_BETA)), float(rng.beta(*NOVELTY_BETA))
     image = paint(
-        artist.family, artist.medium, artist.palette, work_motif(artist, rng), artist.texture, rng, IMAGE_SIZE
+        artist.family,
+        artist.medium,
+        work_palette(rng, artist.palette_name, novelty),
+        work_motif(artist, rng, novelty),
+        artist.texture,
+        rng,
+        IMAGE_SIZE,
+        hand=artist.hand,
+        balance=balance,
+        skill=skill,
     )
     if not Path(path).is_file():
         with atomic_path(path) as tmp:
@@ -92,13 +112,22 @@ def _paint_work(job: tuple) -> dict:
     colours = dominant_colours(stored_pixels)
     subjects = FAMILY_SUBJECTS[artist.family]
     extra = rng.choice(len(subjects) - 1, size=2, replace=False) + 1
+    tags = [subjects[0]] + [subjects[k] for k in sorted(extra)]
+    reports = {  # the hidden properties on a population scale, for the description's noisy reports
+        "skill": (skill - SKILL_MEAN) / SKILL_SD,
+        "novelty": (novelty - NOVELTY_MEAN) / NOVELTY_SD,
+        "reputation": artist.reputation,
+    }
     return {
         "item_id": item_id,
         "title": make_title(artist.family, colours, rng),
         "colours": ";".join(colours),
-        "tags": ";".join([subjects[0]] + [subjects[k] for k in sorted(extra)]),
+        "tags": ";".join(tags),
+        "description": make_description(artist.medium, tags, reports, rng),
         "price_factor": float(rng.lognormal(0.0, 0.25)),
-        **attractiveness_features(stored_pixels),
+        "skill": skill,
+        "balance": balance,
+        "novelty": novelty,
     }
 
 
@@ -109,12 +138,12 @@ def _card(profile: Profile, seed: int, items: pd.DataFrame, purchases: pd.DataFr
         f"| `{name}` | {s.artists} | ≈ {s.artists * s.works_per_artist:,.0f} | {s.customers:,} |"
         for name, s in SIZES.items()
     )
-    visual = "\n".join(f"| `{k}` | {v:+.2f} |" for k, v in VISUAL_WEIGHTS.items())
+    weights = "\n".join(f"| `{k}` | {v:+.2f} |" for k, v in APPEAL_WEIGHTS.items())
     tags = "\n".join(f"| `{k}` | {v:+.2f} |" for k, v in TAG_WEIGHTS.items())
-    params = "\n".join(
-        f"| `{k}` | {v} |" for k, v in MARKET_PARAMETERS.items() if k not in ("VISUAL_WEIGHTS", "TAG_WEIGHTS")
-    )
-    return f"""# Data card: the cbrec-lab art kit ({profile.name}, seed {seed})
+    style = ", ".join(f"{k} {v}" for k, v in STYLE_WEIGHTS.items())
+    params = "\n".join(f"| `{k}` | {v} |" for k, v in MARKET_PARAMETERS.items())
+    per_palette = pd.Series([a.palette_name for a in artists]).value_counts()
+    return f"""# Data card: the cbrec-lab art kit ({profile.name}, seed {seed}, version {KIT_VERSION})
 
 Procedurally painted one-of-a-kind artworks by simulated artists, sold over {SELLING_DAYS} days to simulated
 customers, in the manner of the UGallery data of Messina et al. (2019), which is private. Everything here
@@ -132,39 +161,62 @@ customers with {len(purchases):,} purchases ({per_customer.mean():.2f} per custo
 
 UGallery for comparison: 573 artists, 6,040 artworks, 2,378 users, 5,336 purchases.
 
+## The causal model
+Hidden causes come first; the pixels, the text and the behaviour are all downstream of them. No feature
+computed from the pixels (colour, attractiveness, texture, deep features) enters any choice: those are
+measurements, and a lesson that compares them compares how well each measures the hidden causes.
+
+- **Artist** (`cbrec_lab.datasets.art_kit.styles`): a style family, a palette family shared with other artists
+  ({per_palette.min()}–{per_palette.max()} artists per palette family here), a medium, a hand — composition habit
+  ({", ".join(COMPOSITIONS)}), brushwork with its own stroke direction and length ({", ".join(BRUSHWORKS)}) and
+  recurring marks ({", ".join(MARKS)}) — and two hidden qualities: technique skill `Beta(4, 2)` and reputation
+  `N(0, 1)`. Base price `LogNormal(log 900 + 0.3 · reputation + 0.8 · (skill − 2/3), 0.45)`.
+- **Work**: skill = artist's + `N(0, {WORK_SKILL_SPREAD}²)`, composition balance `Beta{BALANCE_BETA}`, novelty
+  `Beta{NOVELTY_BETA}`; its own palette drawn from the family (which colour dominates and the ground vary; a
+  novel work borrows colours from another family); the motif varied more the more novel the work; price =
+  base price × `LogNormal(0, 0.25)`; subject tags from the family; a title; a description that reports skill,
+  novelty and reputation noisily (a "high" phrase with probability `sigmoid(1.5 z)`).
+- **Pixels** (`cbrec_lab.datasets.art_kit.painting`): family layout → composition → balance (an unbalanced work
+  is darker on one side) → brushwork and marks → execution (low skill: wobble, smudge, muddy colour) → medium.
+
 ## Artworks
-Families: {", ".join(FAMILIES)}. Media: {", ".join(MEDIA)}. Each artist keeps one family, a jittered palette,
-a medium, a composition motif and a surface texture (`cbrec_lab.datasets.art_kit.styles`); each work varies
-the motif. Metadata: artist, medium, family, palette, dominant colours (named), subject tags, title, price,
-upload time, the eight attractiveness features of San Pedro & Siersdorfer (2009) and the favourites count.
+Families: {", ".join(FAMILIES)}. Media: {", ".join(MEDIA)}. Metadata: artist, style family, medium, palette
+family, brushwork, marks, composition, dominant colours (named, measured on the pixels), subject tags, title,
+description, price, upload time, favourites, and the hidden causes `skill`, `balance`, `novelty` and `appeal`
+(ground truth for checks; a real catalogue would not have them).
 
 ## Appeal (favourites)
-`favourites ~ Poisson(λ)`, `log λ = {MARKET_PARAMETERS["APPEAL_BASE"]} + Σ β_k z_k + Σ γ_t 1[tag t] + ε`,
-`ε ~ N(0, {MARKET_PARAMETERS["APPEAL_NOISE"]}²)`, with `z_k` the standardised attractiveness features.
+`favourites ~ Poisson(exp(appeal))`, `appeal = {MARKET_PARAMETERS["APPEAL_BASE"]} + Σ w_k z_k + Σ γ_t 1[tag t] + ε`,
+`ε ~ N(0, {MARKET_PARAMETERS["APPEAL_NOISE"]}²)`, with `z_k` the hidden properties standardised over the kit
+(reputation is the artist's; price enters as its logarithm).
 
-| visual feature | β |
+| hidden property | w |
 |---|---:|
-{visual}
+{weights}
 
 | tag | γ |
 |---|---:|
 {tags}
 
 ## Customers and purchases
-One-of-a-kind inventory: an artwork is on sale from its upload time until it is sold. See
-`cbrec_lab.datasets.art_kit.market` for the choice model (taste over families and palettes, medium
-preference, artist loyalty, appeal, budget). Share of repeat purchases that go to an artist the customer
-already bought from: {repeat:.0%}.
+One-of-a-kind inventory: an artwork is on sale from its upload time until it is sold. A customer has a taste
+`θ ~ N(0, {MARKET_PARAMETERS["TASTE_STRENGTH"]}² I)` in the style space (each value of style family, brushwork,
+marks, composition and palette family has a fixed 3-d vector, scaled per attribute: {style}), a medium
+preference, an artist loyalty and a budget, and picks among the available works by
+`θ · s + 0.5 log medium pref + loyalty · 1[artist bought before] + {MARKET_PARAMETERS["APPEAL_SENSITIVITY"]} z(appeal)
+− {MARKET_PARAMETERS["PRICE_PENALTY"]} max(0, log(price / budget))` plus Gumbel noise
+(`cbrec_lab.datasets.art_kit.market`). Share of repeat purchases that go to an artist the customer already
+bought from: {repeat:.0%}.
 
 | parameter | value |
 |---|---|
 {params}
 
 ## How it differs from UGallery
-- Styles are eight procedural families, far fewer and far more separable than real art; CNN features trained
-  on photographs still transfer, which is the lesson's point, but absolute accuracies are higher.
-- Behaviour follows the documented model exactly: taste, loyalty and appeal are the only forces. Real buyers
-  also follow size, framing, gifts and fashion.
+- Styles are eight procedural families with six brushworks, six kinds of marks and six compositions, far
+  fewer than real art; CNN features trained on photographs still transfer, which is the lesson's point.
+- Behaviour follows the documented model exactly: taste, loyalty, appeal, medium and budget are the only
+  forces. Real buyers also follow size, framing, gifts and fashion.
 - Licence: generated data, free to use and share.
 """
 
@@ -228,8 +280,14 @@ def _inputs(profile: Profile, seed: int) -> dict:
         "pillow": PIL.__version__,
         "numpy": np.__version__,
         "market": {k: list(v) if isinstance(v, tuple) else v for k, v in MARKET_PARAMETERS.items()},
-        "visual_weights": VISUAL_WEIGHTS,
+        "appeal_weights": APPEAL_WEIGHTS,
         "tag_weights": TAG_WEIGHTS,
+        "style_weights": STYLE_WEIGHTS,
+        "works": {
+            "skill_spread": WORK_SKILL_SPREAD,
+            "balance_beta": list(BALANCE_BETA),
+            "novelty_beta": list(NOVELTY_BETA),
+        },
     }
 
 
@@ -276,12 +334,18 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
     items.insert(2, "family", [a.family for a in owners])
     items.insert(3, "medium", [a.medium for a in owners])
     items.insert(4, "palette", [a.palette_name for a in owners])
+    items.insert(5, "brushwork", [a.hand.brushwork for a in owners])
+    items.insert(6, "marks", [a.hand.marks for a in owners])
+    items.insert(7, "composition", [a.hand.composition for a in owners])
     items["price"] = np.round(np.array([a.base_price for a in owners]) * items.pop("price_factor").to_numpy(), -1)
     # Artists join over the first half of the period and upload their works over the following year.
     joined = {a.name: rng.uniform(0, SELLING_DAYS / 2) for a in artists}
     days = np.array([joined[a.name] + rng.uniform(0, 365) for a in owners])
     items["upload_time"] = (SELLING_START + pd.to_timedelta(np.round(days * 86_400), unit="s")).astype("datetime64[ns]")
-    items["favourites"] = appeal(items[list(ATTRACTIVENESS_FEATURES)], items["tags"], rng)
+    hidden = items[["skill", "balance", "novelty"]].assign(
+        reputation=[a.reputation for a in owners], log_price=np.log(items["price"].to_numpy(float))
+    )
+    items["appeal"], items["favourites"] = appeal(hidden, items["tags"], rng)
     items["image_path"] = [f"images/{i}.jpg" for i in items.index]
     purchases = simulate_purchases(
         items, size.customers, SELLING_START, SELLING_START + pd.Timedelta(days=SELLING_DAYS), rng
@@ -293,12 +357,19 @@ def _build(profile: Profile, seed: int, folder: Path, progress: bool, workers: i
         "family",
         "medium",
         "palette",
+        "brushwork",
+        "marks",
+        "composition",
         "colours",
         "tags",
+        "description",
         "price",
         "upload_time",
         "favourites",
-        *ATTRACTIVENESS_FEATURES,
+        "skill",
+        "balance",
+        "novelty",
+        "appeal",
         "image_path",
     ]
     items = items[columns]
@@ -317,8 +388,9 @@ def load_art_kit(
     Returns
     -------
     ImageCollection
-        ``items`` (artist, family, medium, palette, named colours and tags as ``;``-separated strings, price,
-        upload time, favourites, attractiveness features), ``interactions`` (the purchases: ``user_id``,
+        ``items`` (artist, family, medium, palette family, brushwork, marks, composition, named colours and
+        tags as ``;``-separated strings, description, price, upload time, favourites, and the hidden causes
+        ``skill``, ``balance``, ``novelty``, ``appeal``), ``interactions`` (the purchases: ``user_id``,
         ``item_id``, ``timestamp``, ``price``, time-ordered), images via ``load_image``/``show_grid``, ``card``.
     """
     profile = get_profile(profile)

@@ -5,28 +5,33 @@ always an artwork nobody bought in training, and the "all items" setting of He &
 (matrix factorisation and popularity know nothing about the test artworks). Likes do repeat: many users may
 like one artwork. :func:`simulate_likes` draws them with the *same taste structure* as the market's customers
 (:func:`cbrec_lab.datasets.art_kit.market.simulate_purchases`, constants imported from
-:mod:`~cbrec_lab.datasets.art_kit.market`), without time, stock or budget.
+:mod:`~cbrec_lab.datasets.art_kit.market`), without stock or budget, plus how visible each artwork was.
 
-Generative model (user ``u``, artwork ``i`` of family ``f_i``, palette ``p_i``, medium ``m_i``, artist ``a_i``):
+Generative model (user ``u``, artwork ``i`` with style vector ``s_i`` (:func:`~.market.style_vectors`), medium
+``m_i``, artist ``a_i``, latent appeal ``appeal_i``):
 
 - tastes, drawn as for the market's customers::
 
-      τ_u ~ Dirichlet(TASTE_CONCENTRATION · 1)   over the families
-      π_u ~ Dirichlet(TASTE_CONCENTRATION · 1)   over the palettes
-      μ_u ~ Dirichlet(1)                          over the media
-      ℓ_u ~ Uniform(LOYALTY)                      artist loyalty
+      θ_u ~ N(0, TASTE_STRENGTH² I)   in the style space
+      μ_u ~ Dirichlet(1)              over the media
+      ℓ_u ~ Uniform(LOYALTY)          artist loyalty
 
 - favourite artists: ``1 + Poisson(FAVOURITE_ARTISTS_MEAN − 1)`` distinct artists ``F_u`` (at most all of them),
-  drawn without replacement with probabilities ∝ ``τ_u[f_a] · π_u[p_a]`` (Gumbel top-k), so users favour
-  artists who work in the families and palettes they like — which artist it is, among those, is not in the
-  pixels;
+  drawn without replacement with probabilities ∝ ``exp(θ_u · s̄_a)`` (Gumbel top-k, ``s̄_a`` the mean style
+  vector of the artist's works), so users favour artists whose style they like — which artist it is, among
+  those, is not in the pixels;
+- the exposure of an artwork: ``log e_i = VISIBILITY_SIGMA · N(0, 1) + log(days on site_i / longest)`` (the
+  second term only with ``upload_time``: the observation ends ``GAP_DAYS`` after the last upload): how often
+  the gallery showed it. It gives the long tail of item popularity — many artworks with a handful of likes —
+  that the paper's cold-start setting needs (cold test items: fewer than five training likes);
 - the score of an artwork::
 
-      s_ui = log τ_u[f_i] + log π_u[p_i] + 0.5 · log μ_u[m_i]        (taste: largely visible in the pixels)
-             + ℓ_u · 1[a_i ∈ F_u]                                   (artist affinity: not visual)
-             + APPEAL_SENSITIVITY · z(log(1 + favourites_i))        (appeal, standardised over the kit)
+      s_ui = θ_u · s_i + 0.5 · log μ_u[m_i]                 (taste: largely visible in the pixels)
+             + ℓ_u · 1[a_i ∈ F_u]                           (artist affinity: not visual)
+             + APPEAL_SENSITIVITY · z(appeal_i)             (latent appeal, standardised over the kit)
+             + log e_i                                      (exposure: not visual)
 
-  (``log`` of a taste is floored at ``log 1e-12`` as in the market);
+  (``log`` of a medium preference is floored at ``log 1e-12`` as in the market);
 - the number of likes ``n_u = 5 + NegBin(LIKES_DISPERSION, p)`` with ``p`` chosen so that ``E[n_u] = likes_mean``
   (long-tailed, like the market's purchase counts), capped at half the artworks;
 - user ``u`` likes the ``n_u`` distinct artworks with the largest ``s_ui + g_ui``, ``g_ui ~ Gumbel(0, 1)``
@@ -47,7 +52,7 @@ import pandas as pd
 
 from ...checks import positive_int
 from ...exceptions import ParameterError
-from .market import APPEAL_SENSITIVITY, GAP_DAYS, LOYALTY, TASTE_CONCENTRATION
+from .market import APPEAL_SENSITIVITY, GAP_DAYS, LOYALTY, STYLE_WEIGHTS, TASTE_STRENGTH, style_vectors
 
 __all__ = [
     "simulate_likes",
@@ -55,6 +60,7 @@ __all__ = [
     "LIKES_DISPERSION",
     "MIN_LIKES",
     "FAVOURITE_ARTISTS_MEAN",
+    "VISIBILITY_SIGMA",
     "LIKES_PARAMETERS",
 ]
 
@@ -66,19 +72,22 @@ LIKES_DISPERSION = 0.8
 MIN_LIKES = 5
 #: Mean size of a user's set of favourite artists.
 FAVOURITE_ARTISTS_MEAN = 2.0
+#: Standard deviation of an artwork's log exposure (how often the gallery showed it).
+VISIBILITY_SIGMA = 1.5
 _TASTE_FLOOR = 1e-12
 
 LIKES_PARAMETERS = {
-    "TASTE_CONCENTRATION": TASTE_CONCENTRATION,
+    "TASTE_STRENGTH": TASTE_STRENGTH,
     "LOYALTY": LOYALTY,
     "APPEAL_SENSITIVITY": APPEAL_SENSITIVITY,
     "GAP_DAYS": GAP_DAYS,
     "LIKES_DISPERSION": LIKES_DISPERSION,
     "MIN_LIKES": MIN_LIKES,
     "FAVOURITE_ARTISTS_MEAN": FAVOURITE_ARTISTS_MEAN,
+    "VISIBILITY_SIGMA": VISIBILITY_SIGMA,
 }
 
-_REQUIRED = ("artist", "family", "palette", "medium", "favourites")
+_REQUIRED = ("artist", "medium", *STYLE_WEIGHTS, "appeal")
 
 
 def _check(items, n_users, likes_mean, seed) -> None:
@@ -98,12 +107,12 @@ def _check(items, n_users, likes_mean, seed) -> None:
         )
     if not items.index.is_unique:
         raise ParameterError("items must have unique item ids in its index.")
-    for column in _REQUIRED[:4]:
+    for column in _REQUIRED[:-1]:
         if items[column].isna().any():
             raise ParameterError(f"items[{column!r}] has missing values.")
-    favourites = pd.to_numeric(items["favourites"], errors="coerce")
-    if favourites.isna().any() or (favourites < 0).any():
-        raise ParameterError("items['favourites'] must be non-negative numbers.")
+    appeal = pd.to_numeric(items["appeal"], errors="coerce")
+    if not np.isfinite(appeal.to_numpy(float)).all():
+        raise ParameterError("items['appeal'] must be finite numbers (the kit's latent appeal).")
     if "upload_time" in items.columns and pd.to_datetime(items["upload_time"], errors="coerce").isna().any():
         raise ParameterError("items['upload_time'] must be dates (no missing values).")
     positive_int(n_users, name="n_users")
@@ -133,8 +142,9 @@ def simulate_likes(
     Parameters
     ----------
     items : pandas.DataFrame
-        Indexed by item id, with ``artist``, ``family``, ``palette``, ``medium``, ``favourites`` and
-        optionally ``upload_time`` (the kit's ``items``). At least ``2 · MIN_LIKES`` rows.
+        Indexed by item id, with ``artist``, ``medium``, the style columns (``family``, ``brushwork``,
+        ``marks``, ``composition``, ``palette``), ``appeal`` and optionally ``upload_time`` (the kit's
+        ``items``). At least ``2 · MIN_LIKES`` rows.
     n_users : int > 0
     likes_mean : float ≥ MIN_LIKES
         Mean likes per user (before the cap at half the artworks).
@@ -149,8 +159,9 @@ def simulate_likes(
         one row per (user, artwork) — a user never likes an artwork twice — sorted by user then item order.
     pandas.DataFrame, only with ``return_users``
         Indexed by ``user_id``: ``n_likes``, ``loyalty``, ``favourite_artists`` (``;``-separated),
-        ``top_family``, ``top_palette``, and ``family:<name>``, ``palette:<name>``, ``medium:<name>`` (the
-        Dirichlet draws τ_u, π_u, μ_u).
+        ``top_family``, ``top_palette`` (the value of each attribute the user's taste θ_u rates highest),
+        ``family:<name>`` and ``palette:<name>`` (θ_u's rating of each value, the part of ``θ_u · s_i`` that
+        value contributes) and ``medium:<name>`` (the Dirichlet draw μ_u).
 
     Raises
     ------
@@ -164,51 +175,40 @@ def simulate_likes(
     """
     _check(items, n_users, likes_mean, seed)
     rng = np.random.default_rng(seed)
-    family_cat = pd.Categorical(items["family"])
-    palette_cat = pd.Categorical(items["palette"])
     medium_cat = pd.Categorical(items["medium"])
     artist_cat = pd.Categorical(items["artist"])
-    families, palettes = family_cat.codes, palette_cat.codes
     media, artists = medium_cat.codes, artist_cat.codes
-    n_items = len(items)
-    n_f, n_p, n_m, n_a = (
-        len(family_cat.categories),
-        len(palette_cat.categories),
-        len(medium_cat.categories),
-        len(artist_cat.categories),
-    )
-    log_fav = np.log1p(pd.to_numeric(items["favourites"]).to_numpy(float))
-    z_appeal = (log_fav - log_fav.mean()) / (log_fav.std() + 1e-9)
+    n_items, n_m, n_a = len(items), len(medium_cat.categories), len(artist_cat.categories)
+    style = style_vectors(items)
+    appeal = pd.to_numeric(items["appeal"]).to_numpy(float)
+    z_appeal = (appeal - appeal.mean()) / (appeal.std() + 1e-9)
 
-    taste_f = rng.dirichlet(np.full(n_f, TASTE_CONCENTRATION), n_users)
-    taste_p = rng.dirichlet(np.full(n_p, TASTE_CONCENTRATION), n_users)
+    taste = rng.normal(0, TASTE_STRENGTH, (n_users, style.shape[1]))
     pref_m = rng.dirichlet(np.ones(n_m), n_users)
     loyalty = rng.uniform(*LOYALTY, n_users)
     r = LIKES_DISPERSION
     extra = likes_mean - MIN_LIKES
     n_likes = MIN_LIKES + rng.negative_binomial(r, r / (r + extra), n_users)  # p = 1 (likes_mean = 5): all 0
     n_likes = np.minimum(n_likes, n_items // 2).astype(np.int64)
+    log_exposure = VISIBILITY_SIGMA * rng.standard_normal(n_items)
+    if "upload_time" in items.columns:
+        upload = pd.to_datetime(items["upload_time"]).to_numpy("datetime64[s]").astype(np.int64)
+        on_site = upload.max() + GAP_DAYS * 86_400 - upload
+        log_exposure += np.log(on_site / on_site.max())
 
-    # each artist's family and palette (an artist keeps one of each; the most frequent if a table mixes them)
-    frame = pd.DataFrame({"a": artists, "f": families, "p": palettes})
-    artist_family = frame.groupby("a")["f"].agg(lambda s: s.mode().iloc[0]).reindex(range(n_a)).to_numpy()
-    artist_palette = frame.groupby("a")["p"].agg(lambda s: s.mode().iloc[0]).reindex(range(n_a)).to_numpy()
+    artist_style = np.stack([style[artists == a].mean(axis=0) for a in range(n_a)])
     n_favourite = np.minimum(1 + rng.poisson(FAVOURITE_ARTISTS_MEAN - 1, n_users), n_a)
-    artist_keys = (
-        np.log(taste_f[:, artist_family] + _TASTE_FLOOR)
-        + np.log(taste_p[:, artist_palette] + _TASTE_FLOOR)
-        + rng.gumbel(size=(n_users, n_a))
-    )
+    artist_keys = taste @ artist_style.T + rng.gumbel(size=(n_users, n_a))
     favourite = np.zeros((n_users, n_a), dtype=bool)
     for u in range(n_users):
         favourite[u, np.argsort(-artist_keys[u], kind="stable")[: n_favourite[u]]] = True
 
     score = (
-        np.log(taste_f[:, families] + _TASTE_FLOOR)
-        + np.log(taste_p[:, palettes] + _TASTE_FLOOR)
+        taste @ style.T
         + 0.5 * np.log(pref_m[:, media] + _TASTE_FLOOR)
         + loyalty[:, None] * favourite[:, artists]
         + APPEAL_SENSITIVITY * z_appeal[None, :]
+        + log_exposure[None, :]
     )
     keys = score + rng.gumbel(size=score.shape)
     liked = [np.sort(np.argsort(-keys[u], kind="stable")[: n_likes[u]]) for u in range(n_users)]
@@ -223,6 +223,18 @@ def simulate_likes(
     if not return_users:
         return likes
 
+    value_ratings = {}
+    offset = 0
+    for attribute in STYLE_WEIGHTS:
+        width = style.shape[1] // len(STYLE_WEIGHTS)
+        if attribute in ("family", "palette"):
+            values = pd.unique(items[attribute])
+            rows = [np.flatnonzero(items[attribute].to_numpy() == v)[0] for v in values]
+            block = style[rows, offset : offset + width]
+            value_ratings[attribute] = pd.DataFrame(
+                taste[:, offset : offset + width] @ block.T, columns=[f"{attribute}:{v}" for v in values]
+            ).sort_index(axis=1)
+        offset += width
     users = pd.DataFrame(
         {
             "n_likes": n_likes,
@@ -230,17 +242,13 @@ def simulate_likes(
             "favourite_artists": [
                 ";".join(str(a) for a in artist_cat.categories[favourite[u]]) for u in range(n_users)
             ],
-            "top_family": np.asarray(family_cat.categories)[taste_f.argmax(axis=1)],
-            "top_palette": np.asarray(palette_cat.categories)[taste_p.argmax(axis=1)],
+            "top_family": value_ratings["family"].idxmax(axis=1).str.removeprefix("family:").to_numpy(),
+            "top_palette": value_ratings["palette"].idxmax(axis=1).str.removeprefix("palette:").to_numpy(),
         },
         index=pd.Index(user_ids, name="user_id"),
     )
+    media_frame = pd.DataFrame(pref_m, columns=[f"medium:{name}" for name in medium_cat.categories])
     tastes = [
-        pd.DataFrame(values, columns=[f"{kind}:{name}" for name in cat.categories], index=users.index)
-        for kind, values, cat in (
-            ("family", taste_f, family_cat),
-            ("palette", taste_p, palette_cat),
-            ("medium", pref_m, medium_cat),
-        )
+        frame.set_index(users.index) for frame in (value_ratings["family"], value_ratings["palette"], media_frame)
     ]
     return likes, pd.concat([users, *tastes], axis=1)

@@ -1,10 +1,19 @@
-"""Procedural painting: eight families of abstract and landscape compositions, six media.
+"""Procedural painting: eight families of abstract and landscape compositions, six media, and an artist's hand.
 
-A painting is made in two steps. A **family** painter lays out the composition in the artist's palette
-(float RGB in [0, 1]); a **medium** then changes the surface: brush texture for oil, flat colour for acrylic,
-soft edges, pigment pooling and paper for watercolour, posterised ink on paper, lens blur, vignette and grain
-for photography, pasted paper and scribbles for mixed media. Every random choice comes from the ``rng``
-passed in, so a painting is a pure function of its seed.
+A painting is made in four steps. A **family** painter lays out the composition in the work's palette (float
+RGB in [0, 1]); the artist's **composition** habit warps, crops or frames it (:data:`COMPOSITIONS`) and the
+work's balance weights one side; the artist's **brushwork** (:data:`BRUSHWORKS`: stroke direction, length and
+relief) and recurring **marks** (:data:`MARKS`) are laid over it, and the work's technique skill decides how
+clean the execution is (wobbly geometry, smudged edges and muddied colour when low); a **medium** finally
+changes the surface: brush texture for oil, flat colour for acrylic, soft edges, pigment pooling and paper for
+watercolour, posterised ink on paper, lens blur, vignette and grain for photography, pasted paper and
+scribbles for mixed media. Brushwork, marks and composition rearrange and modulate the colours already there,
+so they change the colour histogram little and the local structure a lot. Every random choice comes from the
+``rng`` passed in, so a painting is a pure function of its seed.
+
+Palettes come in shared **palette families** (:data:`PALETTES`): several artists paint from one family, and a
+work draws its own palette from it (:func:`work_palette`: jittered colours; which colour dominates and the
+ground vary per work; a novel work may borrow a colour from another family).
 
 Families (after the artists whose work they recall): ``colour_field`` (stacked soft rectangles, Rothko),
 ``geometric_grid`` (recursive black-line grid with primary cells, Mondrian), ``drip`` (random-walk strokes and
@@ -15,10 +24,23 @@ ridges with atmospheric perspective), ``concentric_circles`` (ringed squares, Ka
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["FAMILIES", "MEDIA", "PALETTES", "paint", "fractal_noise", "jitter_palette"]
+__all__ = [
+    "FAMILIES",
+    "MEDIA",
+    "PALETTES",
+    "BRUSHWORKS",
+    "MARKS",
+    "COMPOSITIONS",
+    "Hand",
+    "paint",
+    "fractal_noise",
+    "work_palette",
+]
 
 FAMILIES = (
     "colour_field",
@@ -31,8 +53,14 @@ FAMILIES = (
     "cubist",
 )
 MEDIA = ("oil", "acrylic", "watercolour", "ink", "photography", "mixed media")
+#: How an artist lays paint on: the texture laid over the composition (see :func:`_brushwork`).
+BRUSHWORKS = ("smooth", "long strokes", "hatching", "dabs", "scumble", "impasto")
+#: Small recurring marks an artist scatters over the work (see :func:`_marks`).
+MARKS = ("none", "dots", "crosses", "dashes", "rings", "zigzags")
+#: Where an artist puts the weight of a picture (see :func:`_compose`).
+COMPOSITIONS = ("centred", "left-weighted", "right-weighted", "low horizon", "framed", "close-up")
 
-#: Base palettes (RGB in [0, 1]); an artist jitters one of them.
+#: Palette families (RGB in [0, 1]; the last colour is the usual ground); a work draws its palette from one.
 PALETTES: dict[str, tuple[tuple[float, float, float], ...]] = {
     "earth": ((0.80, 0.60, 0.25), (0.63, 0.32, 0.18), (0.39, 0.26, 0.13), (0.52, 0.50, 0.22), (0.94, 0.89, 0.76)),
     "ocean": ((0.05, 0.12, 0.32), (0.00, 0.48, 0.52), (0.50, 0.75, 0.90), (0.90, 0.85, 0.70), (0.97, 0.97, 0.95)),
@@ -288,12 +316,210 @@ def _medium(image: np.ndarray, medium: str, rng: np.random.Generator, texture: f
     return np.clip(image, 0, 1)
 
 
-def jitter_palette(rng: np.random.Generator, name: str) -> np.ndarray:
-    """An artist's own version of a base palette: colours shifted a little in RGB and reordered."""
+def work_palette(rng: np.random.Generator, name: str, novelty: float = 0.0) -> np.ndarray:
+    """A work's own palette drawn from the palette family ``name``.
+
+    The family's colours are jittered (N(0, 0.06) in RGB) and the body colours reordered, so which colour
+    dominates changes from work to work; with probability 0.35 the ground is one of the body colours (a
+    coloured ground); with probability ``0.15 + 0.6 · novelty`` one body colour is borrowed from another family.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    name : str
+        A key of :data:`PALETTES`.
+    novelty : float in [0, 1]
+        How far the work departs from the artist's habits.
+
+    Returns
+    -------
+    numpy.ndarray [shape=(5, 3)]
+        RGB in [0, 1]; the last row is the ground.
+    """
     base = np.asarray(PALETTES[name])
-    colours = np.clip(base + rng.normal(0, 0.05, base.shape), 0, 1)
-    order = np.concatenate([rng.permutation(len(base) - 1), [len(base) - 1]])  # the last (ground) stays last
-    return colours[order]
+    colours = np.clip(base + rng.normal(0, 0.06, base.shape), 0, 1)
+    body, ground = colours[:-1][rng.permutation(len(base) - 1)], colours[-1].copy()
+    if rng.random() < 0.35:
+        k = int(rng.integers(len(body)))
+        ground, body[k] = body[k].copy(), ground
+    if rng.random() < 0.15 + 0.6 * novelty:
+        others = [other for other in PALETTES if other != name]
+        borrowed = np.asarray(PALETTES[others[int(rng.integers(len(others)))]])
+        body[int(rng.integers(len(body)))] = np.clip(
+            borrowed[int(rng.integers(len(borrowed)))] + rng.normal(0, 0.04, 3), 0, 1
+        )
+    return np.vstack([body, ground[None]])
+
+
+@dataclass(frozen=True)
+class Hand:
+    """An artist's hand: what stays the same across their works apart from family, palette family and medium.
+
+    Attributes
+    ----------
+    brushwork : str
+        One of :data:`BRUSHWORKS`.
+    angle : float
+        Main stroke direction in radians.
+    stroke : float
+        Stroke length in pixels (at 224 px).
+    relief : float
+        Strength of the brushwork, 0–1.
+    marks : str
+        One of :data:`MARKS`.
+    mark_count : int
+        Marks per work, on average.
+    mark_size : int
+        Side of a mark in pixels.
+    composition : str
+        One of :data:`COMPOSITIONS`.
+    """
+
+    brushwork: str
+    angle: float
+    stroke: float
+    relief: float
+    marks: str
+    mark_count: int
+    mark_size: int
+    composition: str
+
+
+def _oriented_noise(rng: np.random.Generator, n: int, angle: float, length: float, width: float) -> np.ndarray:
+    """White noise low-passed to streaks ``length`` px long and ``width`` px wide along ``angle``; unit variance."""
+    ky, kx = np.fft.fftfreq(n)[:, None], np.fft.fftfreq(n)[None, :]
+    along = kx * np.cos(angle) + ky * np.sin(angle)
+    across = -kx * np.sin(angle) + ky * np.cos(angle)
+    response = np.exp(-2 * np.pi**2 * ((along * length) ** 2 + (across * width) ** 2))
+    streaks = np.real(np.fft.ifft2(np.fft.fft2(rng.standard_normal((n, n))) * response))
+    return streaks / (streaks.std() + 1e-9)
+
+
+def _warp(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Sample ``image`` at the (row, column) coordinates, bilinear, edges repeated."""
+    return np.stack(
+        [ndimage.map_coordinates(image[..., c], [rows, cols], order=1, mode="nearest") for c in range(3)], axis=-1
+    )
+
+
+def _compose(image: np.ndarray, composition: str, rng: np.random.Generator, ground) -> np.ndarray:
+    """The artist's composition habit applied to the family's layout."""
+    n = image.shape[0]
+    rows, cols = np.mgrid[0:n, 0:n] / (n - 1)
+    if composition == "left-weighted":
+        return _warp(image, rows * (n - 1), cols**1.7 * (n - 1))
+    if composition == "right-weighted":
+        return _warp(image, rows * (n - 1), (1 - (1 - cols) ** 1.7) * (n - 1))
+    if composition == "low horizon":
+        return _warp(image, rows**0.55 * (n - 1), cols * (n - 1))
+    if composition == "close-up":
+        zoom = rng.uniform(1.6, 2.0)
+        y0, x0 = rng.uniform(0, 1 - 1 / zoom, 2) * (n - 1)
+        return _warp(image, y0 + rows * (n - 1) / zoom, x0 + cols * (n - 1) / zoom)
+    if composition == "framed":
+        margin = int(rng.uniform(0.09, 0.13) * n)
+        inner = ndimage.zoom(image, ((n - 2 * margin) / n, (n - 2 * margin) / n, 1), order=1)
+        framed = np.ones_like(image) * np.asarray(ground)
+        size = inner.shape[0]
+        framed[margin : margin + size, margin : margin + size] = inner
+        line = max(1, n // 110)
+        framed[margin - line : margin + size + line, margin - line : margin] *= 0.3
+        framed[margin - line : margin + size + line, margin + size : margin + size + line] *= 0.3
+        framed[margin - line : margin, margin - line : margin + size + line] *= 0.3
+        framed[margin + size : margin + size + line, margin - line : margin + size + line] *= 0.3
+        return framed
+    return image
+
+
+def _balance(image: np.ndarray, balance: float, rng: np.random.Generator) -> np.ndarray:
+    """An unbalanced work (``balance`` near 0) carries a heavy, darker mass on one side."""
+    n = image.shape[0]
+    side = (np.arange(n) / (n - 1) - 0.5) * 2 * (1 if rng.random() < 0.5 else -1)
+    weight = 1 - 0.5 * (1 - balance) * np.clip(side, 0, 1)
+    return image * (weight[None, :, None] if rng.random() < 0.5 else weight[:, None, None])
+
+
+def _brushwork(image: np.ndarray, hand: Hand, angle: float, rng: np.random.Generator) -> np.ndarray:
+    """The artist's strokes over the layout: they modulate and drag the colours already there."""
+    n, relief = image.shape[0], hand.relief
+    if hand.brushwork == "smooth":
+        return ndimage.gaussian_filter(image, (1.2, 1.2, 0))
+    if hand.brushwork == "long strokes":
+        streaks = _oriented_noise(rng, n, angle, hand.stroke, 1.0)
+        return image * (1 + 0.16 * relief * streaks[..., None])
+    if hand.brushwork == "hatching":
+        rows, cols = np.mgrid[0:n, 0:n]
+        period = 3.5 + hand.stroke / 8
+        first = np.sin(2 * np.pi * (cols * np.cos(angle) + rows * np.sin(angle)) / period) > 0.55
+        second = np.sin(2 * np.pi * (cols * np.cos(angle + np.pi / 2) + rows * np.sin(angle + np.pi / 2)) / period)
+        dark = image.mean(axis=2) < 0.5
+        lines = first | ((second > 0.55) & dark)
+        return image * (1 - 0.45 * relief * lines[..., None])
+    if hand.brushwork == "dabs":
+        dabs = np.sign(_oriented_noise(rng, n, angle, hand.stroke / 3, hand.stroke / 6))
+        return image * (1 + 0.12 * relief * dabs[..., None])
+    if hand.brushwork == "scumble":
+        mask = _oriented_noise(rng, n, angle, hand.stroke / 2, 1.5) > 0.4
+        shift = np.round(np.array([np.sin(angle), np.cos(angle)]) * hand.stroke / 3).astype(int)
+        dragged = np.roll(image, tuple(shift), axis=(0, 1))
+        return np.where(mask[..., None], (1 - 0.7 * relief) * image + 0.7 * relief * dragged, image)
+    # impasto: a height field of thick strokes, lit from the upper left
+    height = _oriented_noise(rng, n, angle, hand.stroke, 3.0)
+    gy, gx = np.gradient(height)
+    shade = -(gx + gy) / np.sqrt(2)
+    shade /= shade.std() + 1e-9
+    return image * (1 + 0.2 * relief * shade[..., None]) + 0.12 * relief * np.clip(shade - 1.5, 0, None)[..., None]
+
+
+def _stamp(kind: str, size: int, angle: float) -> np.ndarray:
+    """The shape of one mark, a boolean ``size × size`` mask."""
+    rows, cols = (np.mgrid[0:size, 0:size] - (size - 1) / 2) / max(size / 2, 1)
+    along = cols * np.cos(angle) + rows * np.sin(angle)
+    across = -cols * np.sin(angle) + rows * np.cos(angle)
+    radius = np.hypot(rows, cols)
+    thin = 0.22
+    if kind == "dots":
+        return radius <= 0.6
+    if kind == "crosses":
+        return ((np.abs(along) < thin) | (np.abs(across) < thin)) & (radius <= 1)
+    if kind == "dashes":
+        return (np.abs(across) < thin) & (np.abs(along) <= 1)
+    if kind == "rings":
+        return (radius <= 0.95) & (radius >= 0.6)
+    return (np.abs(across - 0.5 * np.abs((2 * along) % 1 - 0.5) * 2 + 0.25) < thin) & (np.abs(along) <= 1)  # zigzags
+
+
+def _marks(image: np.ndarray, hand: Hand, angle: float, rng: np.random.Generator) -> np.ndarray:
+    """The artist's recurring marks, each in a darkened version of the colour beneath it."""
+    if hand.marks == "none":
+        return image
+    n, size = image.shape[0], hand.mark_size
+    stamp = _stamp(hand.marks, size, angle)
+    count = rng.poisson(hand.mark_count)
+    for y, x in rng.integers(0, n - size, (count, 2)):
+        patch = image[y : y + size, x : x + size]
+        patch[stamp] = patch[stamp] * 0.3
+    return image
+
+
+def _smooth_field(rng: np.random.Generator, n: int, cells: int = 6) -> np.ndarray:
+    """A smooth random displacement field: a ``cells × cells`` normal grid, bilinearly enlarged to ``n × n``."""
+    return ndimage.zoom(rng.standard_normal((cells, cells)), n / cells, order=1, mode="nearest", grid_mode=True)[:n, :n]
+
+
+def _execution(image: np.ndarray, skill: float, rng: np.random.Generator) -> np.ndarray:
+    """Low technique skill shows: wobbly geometry, smudged edges and muddied colour."""
+    lack = 1 - skill
+    if lack <= 0:
+        return image
+    n = image.shape[0]
+    rows, cols = np.mgrid[0:n, 0:n].astype(float)
+    wobble = 3.0 * lack
+    image = _warp(image, rows + wobble * _smooth_field(rng, n), cols + wobble * _smooth_field(rng, n))
+    smudged = ndimage.gaussian_filter(image, (2.5, 2.5, 0))
+    image = (1 - 0.6 * lack) * image + 0.6 * lack * smudged
+    grey = image.mean(axis=2, keepdims=True)
+    return grey + (1 - 0.5 * lack) * (image - grey)
 
 
 def paint(
@@ -304,6 +530,10 @@ def paint(
     texture: float,
     rng: np.random.Generator,
     size: int = 224,
+    *,
+    hand: Hand | None = None,
+    balance: float = 1.0,
+    skill: float = 1.0,
 ) -> np.ndarray:
     """Paint one artwork.
 
@@ -314,7 +544,7 @@ def paint(
     medium : str
         One of :data:`MEDIA`.
     palette : numpy.ndarray [shape=(k, 3)]
-        RGB colours in [0, 1]; the last one is the ground/paper colour.
+        RGB colours in [0, 1]; the last one is the ground/paper colour (see :func:`work_palette`).
     motif : dict
         Family parameters (counts, widths, angles) fixed per artist and varied a little per work.
     texture : float
@@ -322,11 +552,25 @@ def paint(
     rng : numpy.random.Generator
     size : int
         Side in pixels.
+    hand : Hand, optional
+        The artist's composition, brushwork and marks; without it the family's layout goes straight to the
+        medium.
+    balance : float in [0, 1]
+        Composition balance of the work: 1 even, 0 a heavy dark mass on one side.
+    skill : float in [0, 1]
+        Technique skill of the work: 1 clean, 0 wobbly, smudged and muddy.
 
     Returns
     -------
     numpy.ndarray [shape=(size, size, 3), dtype=uint8]
     """
-    image = _PAINTERS[family](rng, [tuple(c) for c in palette], size, motif)
-    image = _medium(np.asarray(image, dtype=float), medium, rng, texture)
+    image = np.asarray(_PAINTERS[family](rng, [tuple(c) for c in palette], size, motif), dtype=float)
+    if hand is not None:
+        angle = hand.angle + rng.normal(0, 0.12)
+        image = _compose(image, hand.composition, rng, palette[-1])
+        image = _balance(image, balance, rng)
+        image = _brushwork(np.clip(image, 0, 1), hand, angle, rng)
+        image = _marks(np.clip(image, 0, 1), hand, angle, rng)
+    image = _execution(np.clip(image, 0, 1), skill, rng)
+    image = _medium(np.clip(image, 0, 1), medium, rng, texture)
     return np.round(image * 255).astype(np.uint8)

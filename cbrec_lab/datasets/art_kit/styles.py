@@ -1,7 +1,12 @@
-"""Artists of the art kit: a family, a palette, a medium, a motif and a texture each, kept for all their works.
+"""Artists of the art kit: a style family, a palette family, a medium, a hand and a standing, kept for all works.
 
-A work varies its artist's motif a little (counts ±, angles, softness) and is painted with its own seed,
-so an artist's works are recognisably theirs but never identical.
+An artist's **hand** (:class:`~.painting.Hand`: composition habit, brushwork with its stroke direction and
+length, recurring marks) is what a trained eye, or a network, recognises; the **palette family** is shared
+with other artists and a work draws its own palette from it, so colours alone do not name the artist. Two
+hidden qualities stay with the artist: technique ``skill`` (a work's skill varies around it) and
+``reputation`` (it raises prices and favourites and is visible in no pixel). A work varies its artist's motif
+a little (counts ±, angles, softness), more when it is novel, and is painted with its own seed, so an
+artist's works are recognisably theirs but never identical.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .painting import FAMILIES, MEDIA, PALETTES, jitter_palette
+from .painting import BRUSHWORKS, COMPOSITIONS, FAMILIES, MARKS, MEDIA, PALETTES, Hand
 
 __all__ = ["ArtStyle", "make_artists", "work_motif", "FAMILY_SUBJECTS", "FAMILY_MEDIA"]
 
@@ -104,15 +109,39 @@ _NAMES_LAST = (
 
 @dataclass(frozen=True)
 class ArtStyle:
-    """An artist and the style all their works share."""
+    """An artist: the style all their works share and two hidden qualities.
+
+    Attributes
+    ----------
+    name : str
+    family : str
+        Style family (:data:`~.painting.FAMILIES`).
+    palette_name : str
+        Palette family (:data:`~.painting.PALETTES`), shared with other artists.
+    medium : str
+    motif : dict
+        Family parameters, varied a little per work.
+    texture : float
+        Strength of the medium's surface texture, 0–1.
+    hand : Hand
+        Composition, brushwork and marks.
+    skill : float
+        Mean technique skill in [0, 1] (hidden).
+    reputation : float
+        Standing in the market, standard normal (hidden).
+    base_price : float
+        Typical price of a work in dollars; rises with reputation and skill.
+    """
 
     name: str
     family: str
     palette_name: str
-    palette: np.ndarray = field(repr=False, compare=False)
     medium: str
     motif: dict = field(compare=False)
     texture: float
+    hand: Hand
+    skill: float
+    reputation: float
     base_price: float
 
 
@@ -133,22 +162,43 @@ def _base_motif(family: str, rng: np.random.Generator) -> dict:
     }[family]()
 
 
-def work_motif(style: ArtStyle, rng: np.random.Generator) -> dict:
-    """The artist's motif with small per-work variations."""
+def work_motif(style: ArtStyle, rng: np.random.Generator, novelty: float = 0.0) -> dict:
+    """The artist's motif with per-work variations, wider for a novel work (``novelty`` in [0, 1])."""
     motif = dict(style.motif)
+    spread = 1 + 3 * novelty
     for key, value in motif.items():
         if isinstance(value, bool):
             continue
         if isinstance(value, int):
             low = 1 if key in ("grid", "line") else 2
-            motif[key] = int(max(low, value + rng.integers(-1, 2)))
+            step = int(np.ceil(spread))
+            motif[key] = int(max(low, value + rng.integers(-step, step + 1)))
         elif key != "angle":
-            motif[key] = float(value * rng.uniform(0.85, 1.15))
+            motif[key] = float(value * np.exp(rng.normal(0, 0.08 * spread)))
     return motif
 
 
+def _hand(rng: np.random.Generator) -> Hand:
+    return Hand(
+        brushwork=str(rng.choice(BRUSHWORKS)),
+        angle=float(rng.uniform(0, np.pi)),
+        stroke=float(rng.uniform(8, 28)),
+        relief=float(rng.uniform(0.5, 1.0)),
+        marks=str(rng.choice(MARKS)),
+        mark_count=int(rng.integers(8, 40)),
+        mark_size=int(rng.integers(5, 12)),
+        composition=str(rng.choice(COMPOSITIONS)),
+    )
+
+
 def make_artists(n: int, rng: np.random.Generator) -> list[ArtStyle]:
-    """Draw ``n`` artists: family uniformly, a palette, a medium typical of the family, motif, texture, price."""
+    """Draw ``n`` artists.
+
+    The first eight take the eight families in turn, the others one uniformly; the palette family is uniform
+    (so several artists share one), the medium one typical of the family (the first three times as likely),
+    the hand's parts uniform, ``skill ~ Beta(4, 2)``, ``reputation ~ N(0, 1)`` and
+    ``base_price = round(LogNormal(log 900 + 0.3 · reputation + 0.8 · (skill − 2/3), 0.45), −1)``.
+    """
     artists, taken = [], set()
     for k in range(n):
         while True:
@@ -160,16 +210,21 @@ def make_artists(n: int, rng: np.random.Generator) -> list[ArtStyle]:
         palette_name = str(rng.choice(list(PALETTES)))
         media = FAMILY_MEDIA[family]
         medium = str(rng.choice(media, p=np.array([3.0] + [1.0] * (len(media) - 1)) / (len(media) + 2)))
+        motif, texture, hand = _base_motif(family, rng), float(rng.uniform(0.3, 1.0)), _hand(rng)
+        skill, reputation = float(rng.beta(4, 2)), float(rng.standard_normal())
+        price = rng.lognormal(np.log(900) + 0.3 * reputation + 0.8 * (skill - 2 / 3), 0.45)
         artists.append(
             ArtStyle(
                 name=name,
                 family=family,
                 palette_name=palette_name,
-                palette=jitter_palette(rng, palette_name),
                 medium=medium,
-                motif=_base_motif(family, rng),
-                texture=float(rng.uniform(0.3, 1.0)),
-                base_price=float(np.round(rng.lognormal(np.log(900), 0.6), -1)),
+                motif=motif,
+                texture=texture,
+                hand=hand,
+                skill=skill,
+                reputation=reputation,
+                base_price=float(np.round(price, -1)),
             )
         )
     return artists

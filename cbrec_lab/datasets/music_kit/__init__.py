@@ -1,6 +1,7 @@
 """The embedded music kit: real compositions arranged into ten genres by simulated artists, rendered to audio,
-and played by simulated listeners. See :mod:`.kit` for the files, :mod:`.styles` for the genres,
-:mod:`.arrangement` and :mod:`.render` for the audio, and :mod:`.listeners` for the play counts.
+mixed and mastered, and played by simulated listeners. See :mod:`.kit` for the files, :mod:`.styles` for the
+genres and their recipes, :mod:`.arrangement`, :mod:`.render` and :mod:`.production` for the audio, and
+:mod:`.listeners` for the play counts.
 
 Importing this package registers the kit with ``cbrec-lab data prepare``; music21 and the synthesiser are
 only imported when a kit is built.

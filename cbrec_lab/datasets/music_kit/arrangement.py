@@ -7,7 +7,8 @@ Steps (all in quarter notes until the last one):
    note durations (notes on the beat count double; the tonic, subdominant and dominant get a small bonus);
    chorales keep their real lower voices instead;
 3. loop the piece until the clip is full;
-4. play the genre's comping pattern, bass line and the artist's drum pattern over the chords;
+4. play the recipe's comping pattern, bass line, optional pad layer and the artist's drum pattern over the
+   chords, at velocities set by the song's energy (drawn around the artist's);
 5. apply swing (off-beat eighths or sixteenths moved later), convert to seconds at the artist's tempo, and
    humanise timing and velocity a little (never for classical).
 """
@@ -20,12 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .sources import Piece
-from .styles import GENRES, Artist
+from .styles import Artist, recipe_of
 
-__all__ = ["Arrangement", "arrange", "bar_chords", "KEY_NAMES"]
+__all__ = ["Arrangement", "arrange", "bar_chords", "KEY_NAMES", "MELODY", "HARMONY", "BASS", "PAD", "DRUMS"]
 
 KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-MELODY, HARMONY, BASS, DRUMS = 0, 1, 2, 9
+MELODY, HARMONY, BASS, PAD, DRUMS = 0, 1, 2, 3, 9
+#: Song energy 0 → 1 moves the base velocity from VELOCITY[0] to VELOCITY[1].
+VELOCITY = (50, 110)
 _DEGREES = {
     "major": ((0, "maj", 0.3), (2, "min", 0.0), (4, "min", 0.0), (5, "maj", 0.15), (7, "maj", 0.15), (9, "min", 0.0)),
     "minor": ((0, "min", 0.3), (3, "maj", 0.0), (5, "min", 0.15), (7, "maj", 0.15), (8, "maj", 0.0), (10, "maj", 0.0)),
@@ -50,6 +53,8 @@ class Arrangement:
         Beats per minute.
     key : str
         E.g. ``"E minor"``.
+    energy : float
+        The song's energy (0–1): the intensity it is played with (velocities) and mastered with.
     """
 
     notes: np.ndarray
@@ -58,6 +63,7 @@ class Arrangement:
     volumes: dict[int, int]
     tempo: float
     key: str
+    energy: float = 0.5
 
 
 def bar_chords(
@@ -116,6 +122,14 @@ def _comp(style: str, root: int, quality: str, bar: float, dominant: bool) -> li
         hits = [(0.0, bar * 0.98, triad)]
     elif style == "chicks":
         hits = [(s / 4, 0.15, [p + 12 for p in triad]) for s in range(1, steps, 2)]
+    elif style == "arpeggio":
+        broken = [triad[0] - 12, triad[2] - 12, triad[1], triad[2], triad[0] + 12, triad[2], triad[1], triad[2] - 12]
+        hits = [(s / 4, 0.6, [broken[(s // 2) % 8]]) for s in range(0, steps, 2)]
+    elif style == "strum":
+        hits = [(s / 4, 0.45 if s % 4 == 0 else 0.2, triad if s % 4 == 0 else triad[1:]) for s in range(0, steps, 2)]
+    elif style == "roll":
+        roll = [triad[0], triad[1], triad[2] + 12, triad[0], triad[2], triad[2] + 12, triad[1], triad[2] + 12]
+        hits = [(s / 4, 0.3, [roll[s % 8]]) for s in range(steps)]
     return hits
 
 
@@ -143,6 +157,8 @@ def _bassline(style: str, root: int, quality: str, next_root: int, bar: float) -
     if style == "boogie":
         line = [r, third, r + 7, r + 9]
         return [(float(k), 0.9, line[k % 4]) for k in range(beats)]
+    if style == "sub":
+        return [(o, d, r - 12) for o, d in ((0.0, 1.6), (1.75, 0.6), (2.5, 1.4)) if o < bar]
     raise ValueError(f"unknown bass line {style!r}")
 
 
@@ -164,14 +180,17 @@ def arrange(piece: Piece, artist: Artist, clip_seconds: float, rng: np.random.Ge
     clip_seconds : float
         Length of the song; the piece is looped as needed.
     rng : numpy.random.Generator
-        Song-specific randomness (tempo variation within ±3 %, humanisation).
+        Song-specific randomness (tempo variation within ±3 %, energy around the artist's, humanisation).
 
     Returns
     -------
     Arrangement
     """
-    style = GENRES[artist.genre]
+    style = recipe_of(artist)
     tempo = artist.tempo * (1 + rng.uniform(-0.03, 0.03))
+    energy = float(np.clip(artist.energy + rng.normal(0.0, 0.08), 0.0, 1.0))
+    velocity = int(round(VELOCITY[0] + (VELOCITY[1] - VELOCITY[0]) * energy))
+    drum_velocity = {"x": min(127, velocity + 14), "o": int(0.55 * velocity), "r": int(0.7 * velocity)}
     seconds_per_quarter = 60.0 / tempo
     shift = (artist.tonic - piece.tonic) % 12
     shift = shift - 12 if shift > 6 else shift
@@ -195,20 +214,23 @@ def arrange(piece: Piece, artist: Artist, clip_seconds: float, rng: np.random.Ge
         offset = r * length
         for o, d, p in melody:
             accent = 8 if abs((o / bar) - round(o / bar)) < 1e-6 else 0
-            rows.append((offset + o, d, MELODY, p, style.velocity + accent))
+            rows.append((offset + o, d, MELODY, p, velocity + accent))
         if voices:  # chorales: the real alto and tenor as harmony, the real bass as bass
             for voice in voices[:-1]:
-                rows += [(offset + o, d, HARMONY, p, style.velocity - 10) for o, d, p in voice]
-            rows += [(offset + o, d, BASS, p - 12 if p > 52 else p, style.velocity - 6) for o, d, p in voices[-1]]
+                rows += [(offset + o, d, HARMONY, p, velocity - 10) for o, d, p in voice]
+            rows += [(offset + o, d, BASS, p - 12 if p > 52 else p, velocity - 6) for o, d, p in voices[-1]]
         for b, (root, quality) in enumerate(chords):
             start = offset + b * bar
             dominant = root == (tonic + 7) % 12
+            if artist.pad_program is not None:
+                for o, d, pitches in _comp(style.pad_comp, root, quality, bar, dominant):
+                    rows += [(start + o, d, PAD, p + 12, velocity - 18) for p in pitches]
             if not voices:
                 for o, d, pitches in _comp(style.comp, root, quality, bar, dominant):
-                    rows += [(start + o, d, HARMONY, p, style.velocity - 12) for p in pitches]
+                    rows += [(start + o, d, HARMONY, p, velocity - 12) for p in pitches]
                 next_root = chords[(b + 1) % len(chords)][0]
                 rows += [
-                    (start + o, d, BASS, p, style.velocity)
+                    (start + o, d, BASS, p, velocity)
                     for o, d, p in _bassline(style.bassline, root, quality, next_root, bar)
                 ]
             if artist.drum_kit is not None:
@@ -216,34 +238,42 @@ def arrange(piece: Piece, artist: Artist, clip_seconds: float, rng: np.random.Ge
                 for drum, steps in pattern.items():
                     for s in range(int(round(bar * 4))):
                         hit = steps[s % 16]
-                        if hit != ".":
-                            rows.append((start + s / 4, 0.25, DRUMS, drum, 104 if hit == "x" else 58))
+                        if hit == "r":  # a roll: three hits in the sixteenth
+                            rows += [(start + s / 4 + j / 12, 0.08, DRUMS, drum, drum_velocity["r"]) for j in range(3)]
+                        elif hit != ".":
+                            rows.append((start + s / 4, 0.25, DRUMS, drum, drum_velocity[hit]))
 
     table = np.array(rows, dtype=float)
     onsets = _swing(table[:, 0], artist.swing, style.swing_unit) if artist.swing > 0.5 else table[:, 0]
     start = onsets * seconds_per_quarter
     end = start + np.maximum(table[:, 1] * seconds_per_quarter * 0.97, 0.03)
-    velocity = table[:, 4]
+    velocities = table[:, 4]
     if artist.genre != "classical":
         start = start + rng.normal(0.0, 0.006, len(start)).clip(-0.015, 0.015)
-        velocity = velocity + rng.integers(-6, 7, len(velocity))
+        velocities = velocities + rng.integers(-6, 7, len(velocities))
     start = np.maximum(start, 0.0)
     keep = start < clip_seconds
     notes = np.column_stack(
-        [start, np.minimum(end, clip_seconds), table[:, 2], table[:, 3], np.clip(velocity, 1, 127)]
+        [start, np.minimum(end, clip_seconds), table[:, 2], table[:, 3], np.clip(velocities, 1, 127)]
     )[keep]
     notes = notes[np.lexsort((notes[:, 2], notes[:, 0]))]
     level = lambda x: int(round(127 * x))  # noqa: E731
+    programs = {MELODY: artist.melody_program, HARMONY: artist.harmony_program, BASS: artist.bass_program}
+    volumes = {
+        MELODY: level(artist.mix[0]),
+        HARMONY: level(artist.mix[1]),
+        BASS: level(artist.mix[2]),
+        DRUMS: level(artist.mix[3]),
+    }
+    if artist.pad_program is not None:
+        programs[PAD] = artist.pad_program
+        volumes[PAD] = level(0.8 * artist.mix[1])
     return Arrangement(
         notes=notes,
-        programs={MELODY: artist.melody_program, HARMONY: artist.harmony_program, BASS: artist.bass_program},
+        programs=programs,
         drum_kit=artist.drum_kit,
-        volumes={
-            MELODY: level(artist.mix[0]),
-            HARMONY: level(artist.mix[1]),
-            BASS: level(artist.mix[2]),
-            DRUMS: level(artist.mix[3]),
-        },
+        volumes=volumes,
         tempo=round(tempo, 1),
         key=f"{KEY_NAMES[tonic]} {piece.mode}",
+        energy=round(energy, 3),
     )

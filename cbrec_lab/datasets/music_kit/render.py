@@ -52,8 +52,15 @@ def preset_names() -> dict[int, str]:
     return {p: synth.sfpreset_name(sfid, 0, p) or f"program {p}" for p in range(128)}
 
 
-def render(arrangement: Arrangement, seconds: float, sr: int = 22_050) -> np.ndarray:
-    """Synthesise an arrangement as mono float32 samples.
+def render(
+    arrangement: Arrangement,
+    seconds: float,
+    sr: int = 22_050,
+    *,
+    channels: set[int] | None = None,
+    peak: float | None = PEAK,
+) -> np.ndarray:
+    """Synthesise an arrangement (or some of its channels, a stem) as mono float32 samples.
 
     Parameters
     ----------
@@ -62,11 +69,16 @@ def render(arrangement: Arrangement, seconds: float, sr: int = 22_050) -> np.nda
         Length of the output; notes still sounding are cut with a 50 ms fade-out.
     sr : int
         Sampling rate.
+    channels : set of int, optional
+        Only the notes of these MIDI channels (default: all); stems rendered this way add up to the whole.
+    peak : float or None
+        Peak level the output is normalised to; None keeps the synthesiser's level (for stems that are
+        mixed later).
 
     Returns
     -------
     numpy.ndarray [shape=(round(seconds * sr),)]
-        Peak-normalised to 0.9 (the stereo output of the synthesiser averaged to mono).
+        The stereo output of the synthesiser averaged to mono, peak-normalised to ``peak`` (0.9 by default).
     """
     tsf = _tinysoundfont()
     synth = tsf.Synth(samplerate=sr, gain=-3)
@@ -79,6 +91,8 @@ def render(arrangement: Arrangement, seconds: float, sr: int = 22_050) -> np.nda
         synth.control_change(channel, 7, volume)
 
     notes = arrangement.notes
+    if channels is not None:
+        notes = notes[np.isin(notes[:, 2], sorted(channels))]
     starts = np.round(notes[:, 0] * sr).astype(np.int64)
     ends = np.round(notes[:, 1] * sr).astype(np.int64)
     # events: sample, kind (0 = note off first, then 1 = note on), channel, pitch, velocity
@@ -108,5 +122,5 @@ def render(arrangement: Arrangement, seconds: float, sr: int = 22_050) -> np.nda
         out[done:] = 0.5 * (stereo[0::2] + stereo[1::2])
     fade = min(total, int(FADE_SECONDS * sr))
     out[total - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
-    peak = float(np.abs(out).max())
-    return out * (PEAK / peak) if peak > 0 else out
+    top = float(np.abs(out).max())
+    return out * np.float32(peak / top) if peak is not None and top > 0 else out
