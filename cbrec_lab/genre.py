@@ -46,7 +46,7 @@ class NotMusicWarning(UserWarning):
 def music_evidence(y, *, sr: int = SAMPLE_RATE, thresholds: dict | None = None) -> pd.Series:
     """Three statistics that separate sustained, pitched sound from noise and from speech-like sound.
 
-    From the power spectrogram ``S`` (2,048-sample frames, hop 512) and the frames' level
+    From the power spectrogram ``S`` (1,024-sample frames, hop 512) and the frames' level
     ``L_t = 10·log10 Σ_f S_ft`` (dB):
 
     * **flatness**: the median over active frames of the spectral flatness, the geometric over the arithmetic
@@ -71,7 +71,7 @@ def music_evidence(y, *, sr: int = SAMPLE_RATE, thresholds: dict | None = None) 
     Parameters
     ----------
     y : np.ndarray [shape=(n,)]
-        Mono audio of at least 2,048 samples.
+        Mono audio of at least 1,024 samples (one frame).
     sr : int > 0
     thresholds : dict, optional
         Override some of :data:`MUSIC_THRESHOLDS`.
@@ -172,7 +172,7 @@ def predict_genre(
     """The genre of a recording: the average of a genre CNN's softmax outputs over the clip's windows.
 
     The clip is loaded at ``sr`` Hz (mono, :func:`cbrec_lab.audio.load`), turned into the training
-    features (log-mel in dB, 2,048-sample frames, hop 512, ``n_mels`` from the model), level-standardised if
+    features (log-mel in dB, 1,024-sample frames, hop 512, ``n_mels`` from the model), level-standardised if
     the model was trained that way (:func:`cbrec_lab.augment.standardise_level` over the whole clip), and cut
     into successive windows of the model's length (:func:`cbrec_lab.train.song_windows`; one more window is
     aligned to the end). The prediction is the mean of the windows' probabilities, ``p̄_k = (1/W) Σ_w p_wk``.

@@ -1,7 +1,7 @@
 """What building each embedded kit costs (disk, time), checked and announced before a build starts.
 
 The one table of kit sizes and build times in the code, :data:`BUILD_COSTS` (the README's kit tables repeat
-it). Music: the README's sizes (79 MB measured at ``ci``); art and keyword images: measured on finished ``ci``
+it). Music (kit v2): 77 MB measured at ``ci``, 0.46 GB at ``small``; art and keyword images: measured on finished ``ci``
 kits and scaled by the number of files. Times are on 2 CPU cores, measured at ``ci``, estimates above.
 """
 
@@ -38,14 +38,14 @@ class BuildCost:
 
 BUILD_COSTS: dict[str, dict[str, BuildCost]] = {
     "music": {
-        "ci": BuildCost(disk_mb=79, seconds=30),
-        "small": BuildCost(disk_mb=500, seconds=180),
-        "full": BuildCost(disk_mb=4_700, seconds=1_800),
+        "ci": BuildCost(disk_mb=77, seconds=60),
+        "small": BuildCost(disk_mb=460, seconds=240),
+        "full": BuildCost(disk_mb=4_400, seconds=2_400),
     },
     "art": {
-        "ci": BuildCost(disk_mb=7, seconds=20),
-        "small": BuildCost(disk_mb=25, seconds=60),
-        "full": BuildCost(disk_mb=120, seconds=300),
+        "ci": BuildCost(disk_mb=7, seconds=30),
+        "small": BuildCost(disk_mb=26, seconds=90),
+        "full": BuildCost(disk_mb=120, seconds=450),
     },
     "keyword-images": {
         "ci": BuildCost(disk_mb=5, seconds=5, parallel=False),
