@@ -53,10 +53,19 @@ def kit_likes(kit, profile: str):
 
 def cold_start_counts(kit, profile: str) -> dict[str, float]:
     """Training interactions of the cold and warm items under lesson 10's cold-start split."""
+    import inspect
+
     from cbrec_lab.evaluation import split_all_items_and_cold_start
 
+    # lesson 10's protocol, stated explicitly where the split knows it (v2: 1-4 training likes per cold item);
+    # the v1 split had no such parameter and removed every training like of a cold item
+    protocol = (
+        {"cold_training": (1, 4)}
+        if "cold_training" in inspect.signature(split_all_items_and_cold_start).parameters
+        else {}
+    )
     split = split_all_items_and_cold_start(
-        kit_likes(kit, profile), cold_fraction=COLD_FRACTION, seed=ANALYSIS_SEED, item_ids=kit.items.index
+        kit_likes(kit, profile), cold_fraction=COLD_FRACTION, seed=ANALYSIS_SEED, item_ids=kit.items.index, **protocol
     )
     per_item = np.asarray((split.train > 0).sum(axis=0)).ravel()
     cold = per_item[split.is_cold]
