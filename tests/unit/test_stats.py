@@ -215,3 +215,62 @@ def test_other_bad_arguments_are_rejected(planted):
 def test_docstring_examples():
     result = doctest.testmod(stats, extraglobs={"np": np, "pd": pd})
     assert result.failed == 0 and result.attempted >= 10
+
+
+# ------------------------------------------------------------------------------------------ paired bootstrap
+def test_a_constant_difference_has_a_degenerate_interval_at_that_difference():
+    frame = pd.DataFrame({"base": [0.1, 0.5, 0.9, 0.3], "better": [0.35, 0.75, 1.15, 0.55]})
+    row = stats.paired_bootstrap(frame, "base", n_resamples=200).loc["better"]
+    assert row["difference"] == pytest.approx(0.25)
+    assert row["low"] == pytest.approx(0.25) and row["high"] == pytest.approx(0.25)
+
+
+def test_the_interval_matches_resampling_by_hand():
+    # differences 0 and 1 on two cases: a resample's mean difference is 0, 0.5 or 1 with probabilities 1/4, 1/2, 1/4
+    frame = pd.DataFrame({"base": [0.0, 0.0], "method": [0.0, 1.0]})
+    row = stats.paired_bootstrap(frame, "base", n_resamples=4_000, level=0.9, seed=3).loc["method"]
+    assert row["difference"] == 0.5
+    assert (row["low"], row["high"]) == (0.0, 1.0)
+    row = stats.paired_bootstrap(frame, "base", n_resamples=4_000, level=0.4, seed=3).loc["method"]
+    assert (row["low"], row["high"]) == (0.5, 0.5), "the middle 40 % of the resamples all have difference 0.5"
+
+
+def test_groups_are_resampled_whole():
+    # two groups of unequal size, each with a constant difference: every resample's difference is a mean weighted
+    # by group size of 0 (group a, 2 cases) and 1 (group b, 4 cases) -> 0, 2/3 or 1, never 0.5 (case resampling)
+    frame = pd.DataFrame({"base": np.zeros(6), "method": [0, 0, 1, 1, 1, 1.0]})
+    groups = ["a", "a", "b", "b", "b", "b"]
+    row = stats.paired_bootstrap(frame, "base", groups=groups, n_resamples=4_000, level=0.4, seed=1).loc["method"]
+    assert row["difference"] == pytest.approx(4 / 6)
+    assert row["low"] == pytest.approx(2 / 3) and row["high"] == pytest.approx(2 / 3)
+    cases = stats.paired_bootstrap(frame, "base", n_resamples=4_000, level=0.98, seed=1).loc["method"]
+    wide = stats.paired_bootstrap(frame, "base", groups=groups, n_resamples=4_000, level=0.98, seed=1).loc["method"]
+    assert wide["high"] - wide["low"] > cases["high"] - cases["low"], (
+        "two clusters carry less information than six cases"
+    )
+
+
+def test_the_bootstrap_is_deterministic_given_the_seed_and_compares_every_other_column():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.random((30, 3)), columns=["x", "y", "z"])
+    first = stats.paired_bootstrap(frame, "y", seed=5)
+    assert list(first.index) == ["x", "z"] and list(first.columns) == ["difference", "low", "high"]
+    pd.testing.assert_frame_equal(first, stats.paired_bootstrap(frame, "y", seed=5))
+    assert (first["low"] <= first["difference"]).all() and (first["difference"] <= first["high"]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"baseline": "nope"}, "not a column"),
+        ({"level": 1.0}, "level must be in"),
+        ({"n_resamples": 0}, "n_resamples"),
+        ({"groups": [1, 2]}, "one label per row"),
+    ],
+)
+def test_paired_bootstrap_rejects_bad_input(kwargs, message):
+    frame = pd.DataFrame({"a": [0.0, 1.0, 1.0], "b": [1.0, 0.0, 1.0]})
+    with pytest.raises(ParameterError, match=message):
+        stats.paired_bootstrap(frame, **{"baseline": "b", **kwargs})
+    with pytest.raises(ParameterError, match="missing or infinite"):
+        stats.paired_bootstrap(frame.assign(a=[0.0, np.nan, 1.0]), "b")
