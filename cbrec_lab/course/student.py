@@ -4,7 +4,8 @@ A code solution becomes a stub that keeps the cell's leading comment lines (the 
 name the solution assigned to ``...`` and keeps every function's signature and docstring with a body that
 raises ``NotImplementedError``. The checker cells that follow therefore run and answer "not yet" instead
 of failing. A Markdown solution becomes an "Your answer here" prompt. All outputs are cleared.
-:func:`through_last_checker` cuts a notebook after its last checker cell, for a quick run of the exercises.
+:func:`through_last_checker` cuts a notebook after its last checker cell, for a quick run of the exercises;
+:func:`exercise_run` also leaves out the cells before it that no exercise needs (found by following names).
 """
 
 from __future__ import annotations
@@ -23,10 +24,18 @@ from ..cache import atomic_path
 from ..exceptions import ParameterError
 from .catalog import select_notebooks
 
-__all__ = ["SOLUTION_TAG", "stub_code", "make_student_copy", "write_student_copies", "through_last_checker"]
+__all__ = [
+    "SOLUTION_TAG",
+    "stub_code",
+    "make_student_copy",
+    "write_student_copies",
+    "through_last_checker",
+    "exercise_run",
+]
 
 SOLUTION_TAG = "solution"
 STUB_TAG = "exercise-stub"
+KEPT_TAGS = frozenset({"setup", "parameters", SOLUTION_TAG, STUB_TAG})
 _CHECKER_CALL = re.compile(r"(?<![\w.])check\(")  # ``check(...)``, not ``spot_check(...)`` or ``x.check(...)``
 
 
@@ -180,4 +189,74 @@ def through_last_checker(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         raise ParameterError("The notebook has no exercise-checker cell (a code cell calling check(...)) to run up to.")
     short = copy.deepcopy(nb)
     short.cells = short.cells[: checkers[-1] + 1]
+    return short
+
+
+def _names(source: str) -> tuple[set[str], set[str]] | None:
+    """(names a cell binds, names it reads), over-approximated; None when the cell is not plain Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics and the like: the caller keeps such a cell
+        return None
+    bound: set[str] = set()
+    read: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound, read
+
+
+def exercise_run(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return :func:`through_last_checker` of ``nb`` without the code cells that no exercise depends on.
+
+    Kept: the ``setup`` and ``parameters`` cells, the solution (or stub) and checker cells, every cell that reads
+    a name a solution binds (a student's copy runs it with the stub, so it must be run), and, following names
+    backwards, every earlier cell that binds a name a kept cell reads. A cell that is not plain Python is kept.
+    Everything else (the lesson's own computations and plots) is left out: nbval runs those cells in the full
+    notebook, and they are the same in the student's copy.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A course notebook or its student copy; it is not modified.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Examples
+    --------
+    >>> sources = ("import numpy as np", "big = np.ones(10**6)", "x = np.arange(3)", 'check("00.1", x)')
+    >>> cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    >>> [c.source for c in exercise_run(nbformat.v4.new_notebook(cells=cells)).cells]
+    ['import numpy as np', 'x = np.arange(3)', 'check("00.1", x)']
+    """
+    short = through_last_checker(nb)
+    names = [_names(c.source) if c.cell_type == "code" else (set(), set()) for c in short.cells]
+    exercise_names: set[str] = set()  # the names solutions (and their stubs) bind
+    for cell, found in zip(short.cells, names, strict=True):
+        if found and {SOLUTION_TAG, STUB_TAG} & set(cell.get("metadata", {}).get("tags", [])):
+            exercise_names |= found[0]
+    keep = []
+    needed: set[str] = set()
+    for cell, found in zip(reversed(short.cells), reversed(names), strict=True):
+        if cell.cell_type != "code":
+            keep.append(True)
+            continue
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        essential = (
+            found is None
+            or bool(KEPT_TAGS & tags)
+            or bool(_CHECKER_CALL.search(cell.source))
+            or bool(found[1] & exercise_names)
+            or bool(found[0] & needed)
+        )
+        if essential and found is not None:
+            needed |= found[1]
+        keep.append(essential)
+    short.cells = [cell for cell, kept in zip(short.cells, reversed(keep), strict=True) if kept]
     return short

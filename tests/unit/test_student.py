@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 from cbrec_lab.course import make_student_copy, write_student_copies
-from cbrec_lab.course.student import stub_code, through_last_checker
+from cbrec_lab.course.student import exercise_run, stub_code, through_last_checker
 from cbrec_lab.exceptions import ParameterError
 
 
@@ -82,6 +82,51 @@ def test_through_last_checker_needs_a_checker():
     )
     with pytest.raises(ParameterError, match=r"no exercise-checker cell \(a code cell calling check\(\.\.\.\)\)"):
         through_last_checker(nb)
+
+
+def _cell(source, *tags):
+    return nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)})
+
+
+def test_exercise_run_keeps_what_the_exercises_need_and_what_reads_the_students_answers():
+    cells = [
+        _cell("import numpy as np\nfrom cbrec_lab.exercises import check", "setup"),
+        _cell("SEED = 1", "parameters"),
+        _cell("plays = np.ones((3, 4))"),  # read by the solution: kept
+        _cell("model = expensive_training(plays)"),  # nothing after it reads `model`: left out
+        _cell("scale = 2"),  # read by a cell that reads the answer: kept
+        _cell("%matplotlib inline"),  # not plain Python: kept
+        _cell("# Exercise 00.1\ndensity = np.count_nonzero(plays) / plays.size", "solution"),
+        _cell('check("00.1", density)'),
+        _cell("print(density * scale)"),  # runs with the student's stub in their copy: kept
+        _cell("figure = plot(model)"),  # left out
+        _cell('check("00.2", density)'),
+        _cell("after = 1"),  # after the last checker: cut
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title"), *cells])
+    kept = [c.source for c in exercise_run(nb).cells]
+    assert kept == [
+        "# Title",
+        cells[0].source,
+        "SEED = 1",
+        "plays = np.ones((3, 4))",  # the solution reads it
+        "scale = 2",
+        "%matplotlib inline",
+        cells[6].source,
+        'check("00.1", density)',
+        "print(density * scale)",
+        'check("00.2", density)',
+    ]
+    student = [c.source for c in exercise_run(make_student_copy(nb)).cells]
+    assert student == kept[:3] + kept[4:6] + ["# Exercise 00.1\ndensity = ...  # your answer"] + kept[7:], (
+        "in the student's copy the stub reads nothing, so `plays` is left out too"
+    )
+    assert len(nb.cells) == len(cells) + 1  # the original is untouched
+
+
+def test_exercise_run_needs_a_checker():
+    with pytest.raises(ParameterError, match="no exercise-checker cell"):
+        exercise_run(nbformat.v4.new_notebook(cells=[_cell("x = 1")]))
 
 
 def test_write_student_copies_with_assets_and_never_over_the_course(tmp_path):
