@@ -97,8 +97,8 @@ def _size(mb: float) -> str:
 def announce_build(kind: str, profile: str | Profile | None, folder: Path, workers: int | None = None) -> None:
     """Check the free space, then print one line before a long build: what, where, how long, how big.
 
-    For example ``Building the music kit (small) in ~/.cache/cbrec-lab/kits/music/small-seed0-v1: about
-    3 min on 2 cores, 500 MB; later loads take seconds.`` Printed even without progress bars (notebooks
+    For example ``Building the music kit (small) in ~/.cache/cbrec-lab/kits/music/small-seed0-v2: about
+    4 min on 2 cores, 460 MB; later loads take seconds.`` Printed even without progress bars (notebooks
     load kits with ``progress=False``), only for builds of a minute or more on 2 cores. The time is scaled
     to the worker processes this build uses (``workers``, default :func:`~.workers.usable_cpus`, at most 4).
 

@@ -124,7 +124,7 @@ def test_data_prepare_checks_free_space_before_building(monkeypatch, data_home, 
     _low_disk(monkeypatch, 10)
     assert cli.main(["data", "prepare", "--profile", "ci", "--kits", "music", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "disk full: 79 MB needed at" in err and str(data_home / "kits" / "music") in err, err
+    assert "disk full: 77 MB needed at" in err and str(data_home / "kits" / "music") in err, err
     assert "10 MB free" in err and "CBREC_DATA_HOME" in err and "Traceback" not in err
     assert not list((data_home / "kits" / "music").glob("*/audio/*.flac"))
 
@@ -140,11 +140,11 @@ def _failing_kit(monkeypatch, name: str, error: Exception) -> None:
 def test_data_prepare_maps_a_full_disk_to_what_and_where(monkeypatch, data_home, capsys):
     import errno
 
-    target = data_home / "kits" / "music" / "ci-seed0-v1" / "audio" / "S00001.flac"
+    target = data_home / "kits" / "music" / "ci-seed0-v2" / "audio" / "S00001.flac"
     _failing_kit(monkeypatch, "music", OSError(errno.ENOSPC, "No space left on device", str(target)))
     assert cli.main(["data", "prepare", "--profile", "ci", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert f"disk full: 79 MB needed at {target}" in err and "CBREC_DATA_HOME" in err, err
+    assert f"disk full: 77 MB needed at {target}" in err and "CBREC_DATA_HOME" in err, err
     assert "Traceback" not in err and "Errno" not in err
 
 
@@ -155,7 +155,7 @@ def test_data_prepare_maps_libsndfiles_system_error_on_a_full_disk(monkeypatch, 
     _low_disk(monkeypatch, 1)
     assert cli.main(["data", "prepare", "--profile", "small", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert f"disk full: 500 MB needed at {data_home}" in err and "System error" in err, err
+    assert f"disk full: 460 MB needed at {data_home}" in err and "System error" in err, err
 
 
 def test_an_unwritable_data_home_names_the_path_and_the_fix(monkeypatch, data_home, capsys):
