@@ -539,5 +539,4 @@ def spectrogram_set(
     spectrograms = [
         log_mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels).T for y in waveforms
     ]
-    offsets = np.concatenate([[0], np.cumsum([len(s) for s in spectrograms])]).astype(np.int64)
-    return SpectrogramSet(np.concatenate(spectrograms).astype(np.float32), offsets, song_ids, sr, hop_length)
+    return SpectrogramSet.stack(spectrograms, song_ids, sr, hop_length)

@@ -72,6 +72,13 @@ class SpectrogramSet:
         if np.any(np.diff(offsets) <= 0) or offsets[-1] != len(self.data):
             raise ParameterError("offsets must increase strictly and end at the number of frames.")
 
+    @classmethod
+    def stack(cls, spectrograms, song_ids, sr: int = SAMPLE_RATE, hop_length: int = HOP_LENGTH) -> SpectrogramSet:
+        """One set from per-song spectrograms (each ``(frames, n_mels)``, time first), in ``song_ids`` order."""
+        offsets = np.concatenate([[0], np.cumsum([len(s) for s in spectrograms])]).astype(np.int64)
+        data = np.concatenate(spectrograms).astype(np.float32, copy=False)
+        return cls(data, offsets, tuple(song_ids), sr, hop_length)
+
     def __len__(self) -> int:
         return len(self.song_ids)
 
@@ -195,8 +202,7 @@ def log_mel_set(
 
 def _in_memory(collection, song_ids, sr, n_fft, hop_length, n_mels, progress) -> SpectrogramSet:
     spectrograms = _compute(collection, song_ids, sr, n_fft, hop_length, n_mels, progress)
-    offsets = np.concatenate([[0], np.cumsum([len(s) for s in spectrograms])]).astype(np.int64)
-    return SpectrogramSet(np.concatenate(spectrograms), offsets, song_ids, sr, hop_length)
+    return SpectrogramSet.stack(spectrograms, song_ids, sr, hop_length)
 
 
 def _compute(collection, song_ids, sr, n_fft, hop_length, n_mels, progress) -> list[np.ndarray]:
