@@ -28,9 +28,8 @@ import pandas as pd
 from .audio import HOP_LENGTH, N_FFT, SAMPLE_RATE, load, log_mel_spectrogram, validate_audio
 from .augment import standardise_level
 from .checks import positive_int
-from .config import import_keras
 from .exceptions import ParameterError
-from .train import song_windows
+from .train import predict_batches, song_windows
 
 __all__ = ["NotMusicWarning", "MUSIC_THRESHOLDS", "music_evidence", "GenrePrediction", "predict_genre"]
 
@@ -245,14 +244,7 @@ def predict_genre(
     if standardise:
         spectrogram = standardise_level(spectrogram)
     windows = song_windows(spectrogram, frames=frames, hop=hop)
-    keras = import_keras()
-    batch_size = positive_int(batch_size, name="batch_size")
-    outputs = np.concatenate(
-        [
-            keras.ops.convert_to_numpy(model(windows[i : i + batch_size], training=False))
-            for i in range(0, len(windows), batch_size)
-        ]
-    ).astype(np.float64)
+    outputs = predict_batches(model, windows, positive_int(batch_size, name="batch_size")).astype(np.float64)
     probabilities = pd.Series(outputs.mean(axis=0), index=pd.Index(genres, name="genre"), name="probability")
     return GenrePrediction(
         genre=str(probabilities.idxmax()),

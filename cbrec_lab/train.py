@@ -40,6 +40,7 @@ __all__ = [
     "window_frames",
     "SpectrogramWindows",
     "song_windows",
+    "predict_batches",
     "predict_songs",
     "fit",
 ]
@@ -223,7 +224,7 @@ class SpectrogramWindows(keras.utils.PyDataset):
         self._arrange()
 
 
-def _predict(model, x: np.ndarray, batch_size: int) -> np.ndarray:
+def predict_batches(model, x: np.ndarray, batch_size: int) -> np.ndarray:
     """The model's outputs for ``x``, batch by batch, called directly (not ``model.predict``): prediction on
     arrays of changing sizes would make TensorFlow trace ``predict`` again, with a warning, for every model
     and every new shape."""
@@ -271,12 +272,12 @@ def predict_songs(
             seed=seed,
         )
         x = np.concatenate([windows[b] for b in range(len(windows))])
-        return _predict(model, x, batch_size)
+        return predict_batches(model, x, batch_size)
     if how != "average":
         raise ParameterError(f"how must be 'random', 'centre' or 'average', got {how!r}.")
     per_song = [song_windows(spectrograms[int(i)], frames=frames, hop=hop) for i in songs]
     counts = np.array([len(w) for w in per_song])
-    predictions = _predict(model, np.concatenate(per_song), batch_size)
+    predictions = predict_batches(model, np.concatenate(per_song), batch_size)
     song_of_window = np.repeat(np.arange(len(songs)), counts)
     sums = np.zeros((len(songs), predictions.shape[1]), np.float64)
     np.add.at(sums, song_of_window, predictions)
